@@ -1,0 +1,66 @@
+# Brainport Eindhoven · Limburg · Kempen portal.
+# `make help` lists the targets. The first run creates .venv from requirements.txt.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+HOST ?= 127.0.0.1
+INPUTDIR ?= content
+OUTPUTDIR ?= output
+CONFFILE ?= pelicanconf.py
+PUBLISHCONF ?= publishconf.py
+# Remember whether SITEURL came from the caller before the local default applies.
+PUBLISH_SITEURL := $(SITEURL)
+SITEURL ?= http://localhost:$(PORT)
+
+PY := $(VENV)/bin/python
+PELICAN := $(VENV)/bin/pelican
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv html serve devserver publish clean test translations
+
+help: ## Show this list of targets
+	@echo "Usage: make <target> [PORT=8000] [SITEURL=...]"
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -x "$(PY)" || $(PYTHON) -m venv "$(VENV)"
+	"$(PY)" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch "$(STAMP)"
+
+venv: $(STAMP) ## Create .venv with the pinned dependencies (done by every target)
+
+html: $(STAMP) ## Build the site into output/ for local preview
+	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
+
+serve: html ## Build, then serve output/ at http://localhost:$(PORT)/
+	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C stops)"
+	"$(PELICAN)" --listen -o "$(OUTPUTDIR)" -p $(PORT) -b $(HOST) -s "$(CONFFILE)"
+
+devserver: $(STAMP) ## Serve at http://localhost:$(PORT)/ and rebuild when content or theme change
+	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" \
+		--autoreload --listen -p $(PORT) -b $(HOST)
+
+publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.io/portal make publish
+	@if [ -z "$(PUBLISH_SITEURL)" ]; then \
+		echo "make publish: set SITEURL to the public address, e.g. SITEURL=https://example.github.io/portal make publish" >&2; \
+		exit 2; fi
+	SITEURL="$(PUBLISH_SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)"
+
+clean: ## Remove output/ and caches
+	rm -rf "$(OUTPUTDIR)" __pycache__ .pytest_cache cache
+
+test: $(STAMP) ## Run the whole test suite
+	"$(PY)" -m pytest
+
+translations: $(STAMP) ## Extract interface strings and update the nl/en catalogs
+	"$(VENV)/bin/pybabel" extract --no-location --sort-output -k gettext_in:2 -F theme/babel.cfg \
+		-o theme/messages.pot theme
+	@for lang in nl en; do \
+		test -f theme/translations/$$lang/LC_MESSAGES/messages.po || \
+		"$(VENV)/bin/pybabel" init -l $$lang -i theme/messages.pot -d theme/translations; \
+	done
+	"$(VENV)/bin/pybabel" update --no-fuzzy-matching --ignore-obsolete \
+		-i theme/messages.pot -d theme/translations

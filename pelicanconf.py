@@ -1,0 +1,110 @@
+"""Settings for the local build (`make html`, `make serve`).
+
+`publishconf.py` starts from these and changes only what publishing needs.
+"""
+
+import os
+
+from jinja2 import StrictUndefined
+
+SITENAME = "Brainport Eindhoven · Limburg · Kempen"
+AUTHOR = "Grensoverschrijdende samenwerking Eindhoven-Limburg-Kempen"
+
+# Absolute site address. Locally the Makefile passes http://localhost:$(PORT);
+# publishing passes the public address (it may end in a sub-path).
+SITEURL = os.environ.get("SITEURL", "http://localhost:8000").rstrip("/")
+RELATIVE_URLS = False
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Europe/Brussels"
+
+# Languages: Dutch is the default. Every page lives under /nl/ or /en/.
+DEFAULT_LANG = "nl"
+BILINGUAL = {
+    "languages": {
+        "nl": {"name": "Nederlands", "html_lang": "nl"},
+        "en": {"name": "English", "html_lang": "en"},
+    },
+}
+
+# Content kinds: one folder each. The language is the last part of the file
+# name before `.md` (`charter.nl.md`); files with the same name are each
+# other's translation.
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages", "partners", "domains", "editions", "tips"]
+STATIC_PATHS = ["images"]
+IGNORE_FILES = [".#*", "*~", "README.md"]
+FILENAME_METADATA = r"(?P<slug>[^.]+)\.(?P<lang>[^.]+)$"
+
+# URLs: the bilingual plugin fills {section} per kind and language.
+ARTICLE_URL = ARTICLE_LANG_URL = "{lang}/{section}{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = "{lang}/{section}{slug}/index.html"
+PAGE_URL = PAGE_LANG_URL = "{lang}/{section}{slug}/"
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = "{lang}/{section}{slug}/index.html"
+DRAFT_URL = DRAFT_LANG_URL = "{lang}/drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_LANG_SAVE_AS = "{lang}/drafts/{slug}/index.html"
+DRAFT_PAGE_URL = DRAFT_PAGE_LANG_URL = "{lang}/drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = "{lang}/drafts/pages/{slug}/index.html"
+# Translations are paired by our plugin, not by Pelican's slug matching.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
+
+# Pelican's own list pages are replaced by per-language ones from our plugins.
+DIRECT_TEMPLATES = []
+INDEX_SAVE_AS = ""
+CATEGORY_URL = CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_URL = TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_URL = AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"news_list": None}
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/{number}/", "{base_name}/{number}/index.html"),
+]
+
+# Feeds are written per language by our feeds plugin; Pelican's are off.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+
+# Typography runs in our typography plugin (content only, never titles).
+TYPOGRIFY = False
+
+# Escape everything in templates; rendered content is marked safe explicitly.
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,
+    "undefined": StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["bilingual", "l10n", "typography", "figures"]
+
+DELETE_OUTPUT_DIRECTORY = False
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False

@@ -1,0 +1,1 @@
+from .figures import *  # noqa: F401,F403

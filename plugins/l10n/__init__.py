@@ -1,0 +1,1 @@
+from .l10n import *  # noqa: F401,F403

@@ -1,0 +1,202 @@
+"""Localization for the theme: interface strings and CLDR formats per page.
+
+- Interface strings go through gettext (`{{ _("News") }}` in templates). The
+  catalogs are the theme's `translations/<lang>/LC_MESSAGES/messages.po`;
+  they are compiled in memory at every build, so no `.mo` file can be stale.
+- Dates, numbers and percentages are formatted with Babel's CLDR data, never
+  with the operating system's locales (with a missing OS locale Pelican drops
+  every article of that language without failing).
+
+The language of a template is the language of the page it renders (`page`,
+`article`, or an explicit `lang` in the template context).
+"""
+
+import datetime
+import io
+import logging
+import os
+from functools import lru_cache
+
+from babel import Locale, dates, numbers
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import pass_context
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[l10n]"
+
+DEFAULTS = {
+    # Folder of the catalogs, relative to the theme.
+    "translations_dir": "translations",
+    # Babel locale per language code (CLDR data).
+    "locales": {"nl": "nl_BE", "en": "en_GB"},
+    # Babel date pattern names or CLDR patterns.
+    "date_format": "long",
+}
+
+
+def get_settings(settings):
+    user = settings.get("L10N", {}) or {}
+    for key in sorted(set(user) - set(DEFAULTS)):
+        logger.error("%s unknown key %r in the L10N setting", LOG_PREFIX, key)
+    return dict(DEFAULTS, **user)
+
+
+@lru_cache(maxsize=None)
+def load_catalog(po_path, mtime):
+    """Compile one .po file in memory; `mtime` invalidates the cache."""
+    with open(po_path, "rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain="messages")
+
+
+def catalogs(theme_path, conf, codes):
+    """gettext translations per language code."""
+    result = {}
+    for code in codes:
+        po_path = os.path.join(
+            theme_path, conf["translations_dir"], code, "LC_MESSAGES", "messages.po"
+        )
+        if os.path.exists(po_path):
+            result[code] = load_catalog(po_path, os.path.getmtime(po_path))
+        else:
+            logger.error(
+                "%s %s: missing catalog for language %r (run `make translations`)",
+                LOG_PREFIX,
+                po_path,
+                code,
+            )
+            result[code] = NullTranslations()
+    return result
+
+
+def page_lang(context):
+    """The language of the page being rendered."""
+    for name in ("lang", "page", "article"):
+        value = context.get(name)
+        if isinstance(value, str) and value:
+            return value
+        lang = getattr(value, "lang", None)
+        if lang:
+            return lang
+    return context.get("DEFAULT_LANG", "nl")
+
+
+class Localizer:
+    """The gettext callables and format filters bound to one theme."""
+
+    def __init__(self, settings):
+        self.conf = get_settings(settings)
+        codes = list(settings.get("BILINGUAL", {}).get("languages", {}) or ["nl", "en"])
+        self.translations = catalogs(settings["THEME"], self.conf, codes)
+        self.locales = {
+            code: Locale.parse(self.conf["locales"].get(code, code)) for code in codes
+        }
+
+    def locale(self, lang):
+        return self.locales.get(lang) or Locale.parse(lang)
+
+    def gettext(self, context, message):
+        lang = page_lang(context)
+        return self.translations.get(lang, NullTranslations()).gettext(message)
+
+    def ngettext(self, context, singular, plural, count):
+        lang = page_lang(context)
+        return self.translations.get(lang, NullTranslations()).ngettext(
+            singular, plural, count
+        )
+
+    def install(self, env):
+        env.install_gettext_callables(
+            _with_context(self.gettext), _with_context(self.ngettext), newstyle=True
+        )
+        env.filters.update(
+            {
+                "format_date": _with_context(self.format_date),
+                "format_number": _with_context(self.format_number),
+                "format_percent": _with_context(self.format_percent),
+                "format_currency": _with_context(self.format_currency),
+                "isodate": isodate,
+            }
+        )
+        env.globals["gettext_in"] = self.gettext_in
+
+    def gettext_in(self, lang, message):
+        """A string in a given language, for bilingual pages (the site root)."""
+        return self.translations.get(lang, NullTranslations()).gettext(message)
+
+    def format_date(self, context, value, format=None, lang=None):
+        return dates.format_date(
+            value,
+            format=format or self.conf["date_format"],
+            locale=self.locale(lang or page_lang(context)),
+        )
+
+    def format_number(self, context, value, lang=None, decimals=None):
+        fmt = None if decimals is None else "#,##0." + "0" * decimals
+        return numbers.format_decimal(
+            value, format=fmt, locale=self.locale(lang or page_lang(context))
+        )
+
+    def format_percent(self, context, value, lang=None, decimals=1):
+        """`value` is a fraction (0.132 -> "13,2%" / "13.2%")."""
+        fmt = "#,##0." + "0" * decimals + "%" if decimals else "#,##0%"
+        return numbers.format_percent(
+            value, format=fmt, locale=self.locale(lang or page_lang(context))
+        )
+
+    def format_currency(self, context, value, currency="EUR", lang=None):
+        """Whole amounts without decimals ("€ 81" / "€81"), others with."""
+        locale = self.locale(lang or page_lang(context))
+        pattern = locale.currency_formats["standard"].pattern
+        if float(value).is_integer():
+            pattern = pattern.split(";")[0].replace(".00", "")
+        return numbers.format_currency(
+            value, currency, format=pattern, locale=locale, currency_digits=False
+        )
+
+
+def _with_context(method):
+    """A plain function around a bound method, so Jinja can pass the context."""
+
+    def call(context, *args, **kwargs):
+        return method(context, *args, **kwargs)
+
+    return pass_context(call)
+
+
+def isodate(value):
+    """A machine-readable date for <time datetime>."""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+_localizers = {}
+
+
+def localizer_for(settings):
+    key = settings["THEME"]
+    if key not in _localizers:
+        _localizers[key] = Localizer(settings)
+    return _localizers[key]
+
+
+def install_in_generator(generator):
+    if hasattr(generator, "env"):
+        localizer_for(generator.settings).install(generator.env)
+
+
+def reset_cache(pelican):
+    """Catalogs are re-read for every build (autoreload sees edits)."""
+    _localizers.clear()
+
+
+def register():
+    signals.initialized.connect(reset_cache)
+    signals.generator_init.connect(install_in_generator)

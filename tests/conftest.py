@@ -1,0 +1,131 @@
+"""Shared fixtures: build the real site, or a tiny fixture site, into tmp_path."""
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+# Our plugins import as top-level packages, as Pelican loads them.
+sys.path.insert(0, str(ROOT / "plugins"))
+SUBPATH_SITEURL = "http://127.0.0.1:8765/portal"
+
+# Deterministic builds: fixed time zone whatever the machine says.
+os.environ.setdefault("TZ", "Europe/Brussels")
+
+
+def build_site(content, output, siteurl=SUBPATH_SITEURL, conf="pelicanconf.py", **overrides):
+    """Build `content` into `output` with our configuration, in this process.
+
+    Returns the log records of the build, so tests can assert on problems.
+    """
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        str(ROOT / conf),
+        override=dict(
+            {
+                "PATH": str(content),
+                "OUTPUT_PATH": str(output),
+                "SITEURL": siteurl,
+                "THEME": str(ROOT / "theme"),
+                "PLUGIN_PATHS": [str(ROOT / "plugins")],
+                "CACHE_PATH": str(Path(output).parent / "cache"),
+            },
+            **overrides,
+        ),
+    )
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect(level=logging.WARNING)
+    logging.getLogger().addHandler(handler)
+    try:
+        Pelican(settings).run()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    return records
+
+
+class Site:
+    """A built site: its output folder and helpers to read pages."""
+
+    def __init__(self, output, siteurl, records):
+        self.output = Path(output)
+        self.siteurl = siteurl
+        self.records = records
+        self._soups = {}
+
+    def path(self, url_or_path):
+        """Output file for an absolute URL or a site-relative path."""
+        rel = url_or_path
+        if rel.startswith(self.siteurl):
+            rel = rel[len(self.siteurl):]
+        rel = rel.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+        target = self.output / rel
+        if rel == "" or rel.endswith("/"):
+            target = target / "index.html"
+        return target
+
+    def soup(self, url_or_path):
+        target = self.path(url_or_path)
+        if target not in self._soups:
+            self._soups[target] = BeautifulSoup(target.read_text("utf-8"), "html.parser")
+        return self._soups[target]
+
+    def html_pages(self):
+        return sorted(self.output.rglob("*.html"))
+
+    def url_of(self, file):
+        rel = Path(file).relative_to(self.output).as_posix()
+        if rel.endswith("index.html"):
+            rel = rel[: -len("index.html")]
+        return f"{self.siteurl}/{rel}"
+
+    def errors(self):
+        return [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The real content built under a sub-path, as `make publish` would."""
+    out = tmp_path_factory.mktemp("site") / "output"
+    records = build_site(ROOT / "content", out)
+    return Site(out, SUBPATH_SITEURL, records)
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """Build a tiny site from {relative path: text}; returns a Site."""
+
+    def make(files, siteurl="http://example.test", **overrides):
+        content = tmp_path / "content"
+        if content.exists():
+            shutil.rmtree(content)
+        for rel, text in files.items():
+            target = content / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, "utf-8")
+        out = tmp_path / "output"
+        records = build_site(content, out, siteurl=siteurl, **overrides)
+        return Site(out, siteurl, records)
+
+    return make
+
+
+def page(title, body="Text.", **meta):
+    """Markdown source with metadata for fixture content."""
+    lines = [f"Title: {title}"] + [f"{key}: {value}" for key, value in meta.items()]
+    return "\n".join(lines) + "\n\n" + body + "\n"

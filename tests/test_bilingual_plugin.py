@@ -1,0 +1,88 @@
+"""Unit tests of the bilingual plugin on tiny fixture content."""
+
+import pytest
+
+from conftest import page
+
+
+@pytest.fixture
+def pair():
+    return {
+        "pages/about.nl.md": page("Over ons", slug="over-ons"),
+        "pages/about.en.md": page("About us", slug="about-us"),
+        "news/first.nl.md": page("Eerste", date="2026-03-18", slug="eerste"),
+        "news/first.en.md": page("First", date="2026-03-18", slug="first"),
+    }
+
+
+def test_urls_carry_language_and_localized_section(fixture_site, pair):
+    site = fixture_site(pair)
+    for rel in ("nl/over-ons/", "en/about-us/", "nl/nieuws/eerste/", "en/news/first/"):
+        assert site.path(rel).is_file(), rel
+
+
+def test_counterparts_link_each_other(fixture_site, pair):
+    site = fixture_site(pair)
+    link = site.soup("nl/nieuws/eerste/").select_one(".language-switch a")
+    assert link["href"] == "http://example.test/en/news/first/"
+    link = site.soup("en/about-us/").select_one(".language-switch a")
+    assert link["href"] == "http://example.test/nl/over-ons/"
+
+
+def test_missing_counterpart_is_reported_with_the_file(fixture_site, pair):
+    del pair["news/first.en.md"]
+    site = fixture_site(pair)
+    errors = site.errors()
+    assert any("news/first.nl.md: translation: there is no en version" in e for e in errors)
+
+
+def test_single_language_item_links_other_home(fixture_site, pair):
+    del pair["news/first.en.md"]
+    pair["news/first.nl.md"] = page("Eerste", date="2026-03-18", slug="eerste", single_language="true")
+    site = fixture_site(pair)
+    assert not any("translation" in e for e in site.errors())
+    link = site.soup("nl/nieuws/eerste/").select_one(".language-switch a")
+    assert link["href"] == "http://example.test/en/"
+
+
+def test_two_files_claiming_one_language_are_reported(fixture_site, pair):
+    pair["news/first.nl.markdown"] = page("Dubbel", date="2026-03-18", slug="dubbel")
+    site = fixture_site(pair)
+    assert any("two files claim the nl version" in e for e in site.errors())
+
+
+def test_list_pages_hold_one_language_each(fixture_site, pair):
+    site = fixture_site(pair)
+    nl = [a["href"] for a in site.soup("nl/nieuws/").select("main h3 a")]
+    en = [a["href"] for a in site.soup("en/news/").select("main h3 a")]
+    assert nl == ["http://example.test/nl/nieuws/eerste/"]
+    assert en == ["http://example.test/en/news/first/"]
+
+
+def test_news_list_paginates_per_language_and_links_same_page(fixture_site):
+    files = {}
+    for n in range(12):
+        files[f"news/item{n}.nl.md"] = page(f"Bericht {n}", date=f"2026-03-{n + 1:02d}", slug=f"bericht-{n}")
+        files[f"news/item{n}.en.md"] = page(f"Item {n}", date=f"2026-03-{n + 1:02d}", slug=f"item-{n}")
+    site = fixture_site(files)
+    second = site.soup("nl/nieuws/2/")
+    assert len(second.select("main h3 a")) == 2
+    assert second.select_one(".language-switch a")["href"] == "http://example.test/en/news/2/"
+    canonical = second.find("link", rel="canonical")["href"]
+    assert canonical == "http://example.test/nl/nieuws/2/"
+
+
+def test_home_pages_live_at_language_roots(fixture_site, pair):
+    pair["pages/home.nl.md"] = page("Welkom", template="home")
+    pair["pages/home.en.md"] = page("Welcome", template="home")
+    site = fixture_site(pair)
+    assert site.soup("nl/").h1.get_text() == "Welkom"
+    assert site.soup("en/").h1.get_text() == "Welcome"
+
+
+def test_titles_are_escaped(fixture_site, pair):
+    pair["pages/about.nl.md"] = page("Over <b>ons</b> & \"zo\"", slug="over-ons")
+    site = fixture_site(pair)
+    html = site.path("nl/over-ons/").read_text("utf-8")
+    assert "<b>ons</b>" not in html
+    assert "Over &lt;b&gt;ons&lt;/b&gt; &amp;" in html
