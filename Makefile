@@ -18,8 +18,8 @@ PELICAN := $(VENV)/bin/pelican
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv html serve devserver publish clean test translations
 
+.PHONY: help
 help: ## Show this list of targets
 	@echo "Usage: make <target> [PORT=8000] [SITEURL=...]"
 	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -30,31 +30,39 @@ $(STAMP): requirements.txt
 	"$(PY)" -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch "$(STAMP)"
 
+.PHONY: venv
 venv: $(STAMP) ## Create .venv with the pinned dependencies (done by every target)
 
+.PHONY: html
 html: $(STAMP) ## Build the site into output/ for local preview
 	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
 
+.PHONY: serve
 serve: html ## Build, then serve output/ at http://localhost:$(PORT)/
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C stops)"
 	"$(PELICAN)" --listen -o "$(OUTPUTDIR)" -p $(PORT) -b $(HOST) -s "$(CONFFILE)"
 
+.PHONY: devserver
 devserver: $(STAMP) ## Serve at http://localhost:$(PORT)/ and rebuild when content or theme change
 	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" \
 		--autoreload --listen -p $(PORT) -b $(HOST)
 
+.PHONY: publish
 publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.io/portal make publish
 	@if [ -z "$(PUBLISH_SITEURL)" ]; then \
 		echo "make publish: set SITEURL to the public address, e.g. SITEURL=https://example.github.io/portal make publish" >&2; \
 		exit 2; fi
 	SITEURL="$(PUBLISH_SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)"
 
+.PHONY: clean
 clean: ## Remove output/ and caches
 	rm -rf "$(OUTPUTDIR)" __pycache__ .pytest_cache cache
 
+.PHONY: test
 test: $(STAMP) ## Run the whole test suite
 	"$(PY)" -m pytest
 
+.PHONY: translations
 translations: $(STAMP) ## Extract interface strings and update the nl/en catalogs
 	"$(VENV)/bin/pybabel" extract --no-location --sort-output -k gettext_in:2 -F theme/babel.cfg \
 		-o theme/messages.pot theme

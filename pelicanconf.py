@@ -103,7 +103,12 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["bilingual", "l10n", "typography", "figures"]
+PLUGINS = [
+    "bilingual",
+    "l10n",
+    "typography",
+    "figures",
+]
 
 DELETE_OUTPUT_DIRECTORY = False
 LOAD_CONTENT_CACHE = False

@@ -3,6 +3,8 @@
 import logging
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import sys
@@ -129,3 +131,78 @@ def page(title, body="Text.", **meta):
     """Markdown source with metadata for fixture content."""
     lines = [f"Title: {title}"] + [f"{key}: {value}" for key, value in meta.items()]
     return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+# --- Tools that some tests need ---------------------------------------------
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+]
+
+
+def require(condition, reason):
+    """Skip a test whose tool is missing, but fail it in CI (CI=true)."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright."""
+    require(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_folder(folder, prefix=""):
+    """Serve `folder` on 127.0.0.1 (a free port) under the URL path `prefix`.
+
+    Returns (server, base URL); call server.shutdown() when done.
+    """
+    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+
+    class Handler(_QuietHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def translate_path(self, path):
+            if prefix:
+                if not (path == prefix or path.startswith(prefix + "/")):
+                    return str(Path(folder) / "__outside_the_site__")
+                path = path[len(prefix):] or "/"
+            return super().translate_path(path)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The real site built for, and served at, http://127.0.0.1:<port>/portal.
+
+    The server starts first, so SITEURL carries the port it got.
+    """
+    out = tmp_path_factory.mktemp("served") / "output"
+    out.mkdir()
+    server, base = serve_folder(out, "/portal")
+    records = build_site(ROOT / "content", out, siteurl=base)
+    yield Site(out, base, records)
+    server.shutdown()
