@@ -72,3 +72,17 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 	done
 	"$(VENV)/bin/pybabel" update --no-fuzzy-matching --ignore-obsolete \
 		-i theme/messages.pot -d theme/translations
+
+# --- Content authors ----------------------------------------------------------
+
+
+# --- Theme review -------------------------------------------------------------
+
+
+# --- Feeds and editions -------------------------------------------------------
+
+
+# --- Publishing ---------------------------------------------------------------
+
+
+# --- Search and speed ---------------------------------------------------------

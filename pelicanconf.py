@@ -104,12 +104,39 @@ MARKDOWN = {
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    # Languages, interface strings, content rendering
     "bilingual",
     "l10n",
     "typography",
     "figures",
+
+    # Content model and validation
+
+    # Theme
+
+    # Feeds and newsletter editions
+
+    # Publishing and security
+
+    # Search and build speed
+
 ]
 
 DELETE_OUTPUT_DIRECTORY = False
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
+
+
+# --- Content model and validation -------------------------------------------
+
+
+# --- Theme ------------------------------------------------------------------
+
+
+# --- Feeds and newsletter editions ------------------------------------------
+
+
+# --- Publishing and security ------------------------------------------------
+
+
+# --- Search and build speed -------------------------------------------------

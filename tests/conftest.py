@@ -85,7 +85,10 @@ class Site:
         return self._soups[target]
 
     def html_pages(self):
-        return sorted(self.output.rglob("*.html"))
+        """The site's web pages: every .html file but the e-mail exports of editions."""
+        return sorted(
+            p for p in self.output.rglob("*.html") if not p.name.startswith("email")
+        )
 
     def url_of(self, file):
         rel = Path(file).relative_to(self.output).as_posix()
