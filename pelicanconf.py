@@ -111,6 +111,8 @@ PLUGINS = [
     "figures",
 
     # Content model and validation
+    "validation",
+    "sanitize",
 
     # Theme
 
@@ -128,6 +130,9 @@ CACHE_CONTENT = False
 
 
 # --- Content model and validation -------------------------------------------
+# tools/build.py builds into a temporary folder and swaps it in for output/
+# only when the build succeeded; these entries of the old output/ are kept.
+OUTPUT_RETENTION = [".git"]
 
 
 # --- Theme ------------------------------------------------------------------
