@@ -113,6 +113,10 @@ PLUGINS = [
     # Content model and validation
     "validation",
     "sanitize",
+    "related",
+    "seo",
+    "sitemap",
+    "charts",
 
     # Theme
 

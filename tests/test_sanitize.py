@@ -37,3 +37,11 @@ def test_ordinary_markdown_keeps_its_structure(fixture_site):
     assert main.select_one("h2")["id"] == "kop"
     assert main.select_one("a")["href"] == "https://example.org/"
     assert [td.get_text() for td in main.select("td")] == ["1", "2"]
+
+
+def test_a_summary_cannot_carry_a_script_either(fixture_site):
+    site = fixture_site(pair("Titel", "Tekst.", summary='Kort <img src="x" onerror="alert(4)">'))
+    assert "alert(4)" not in site.path("nl/nieuws/x/").read_text("utf-8")
+    assert "alert(4)" not in site.path("nl/nieuws/").read_text("utf-8")
+    assert any("news/x.nl.md: summary: the text contains an event handler" in e
+               for e in site.errors())

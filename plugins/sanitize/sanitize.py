@@ -62,15 +62,26 @@ def dangers(html):
 def sanitize_content(content):
     if isinstance(content, Static) or not getattr(content, "_content", None):
         return
-    for name in dangers(content._content):
-        logger.error(
-            "%s %s: content: the text contains %s; remove it (scripts are not allowed "
-            "in content, it was taken out)",
-            LOG_PREFIX,
-            content.relative_source_path,
-            name,
-        )
-    content._content = clean(content._content, get_settings(content.settings))
+    conf = get_settings(content.settings)
+    # A summary written in the metadata is rendered Markdown too.
+    has_summary = "summary" in content.metadata and getattr(content, "_summary", None)
+    parts = [("content", content._content)]
+    if has_summary:
+        parts.append(("summary", content._summary))
+    for field, html in parts:
+        for name in dangers(html):
+            logger.error(
+                "%s %s: %s: the text contains %s; remove it (scripts are not allowed "
+                "in content, it was taken out)",
+                LOG_PREFIX,
+                content.relative_source_path,
+                field,
+                name,
+            )
+    content._content = clean(content._content, conf)
+    if has_summary:
+        content._summary = clean(content._summary, conf)
+        content.metadata["summary"] = content._summary
 
 
 def register():
