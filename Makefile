@@ -74,6 +74,16 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 		-i theme/messages.pot -d theme/translations
 
 # --- Content authors ----------------------------------------------------------
+TITLE ?=
+KIND ?= news
+
+.PHONY: newpost
+newpost: $(STAMP) ## New Dutch + English item: make newpost TITLE="Titel" [KIND=news]
+	"$(PY)" tools/newpost.py --kind "$(KIND)" --content "$(INPUTDIR)" "$(TITLE)"
+
+.PHONY: i18n-status
+i18n-status: $(STAMP) ## List items without a counterpart, and counterparts older than their source
+	"$(PY)" tools/i18n_status.py --content "$(INPUTDIR)"
 
 
 # --- Theme review -------------------------------------------------------------

@@ -1,14 +1,9 @@
 """The safe build (`make html`, `make publish`): every content problem is named,
 the exit code says the build failed, and the previous output/ stays untouched."""
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import ROOT, page
-
-BUILD = [sys.executable, str(ROOT / "tools" / "build.py"), "-s", str(ROOT / "pelicanconf.py")]
+from conftest import ROOT, page, run_build, write_files as write
 
 GOOD = {
     "pages/home.nl.md": page("Thuis", template="home"),
@@ -48,25 +43,9 @@ MISTAKES = [
 ]
 
 
-def write(folder, files):
-    """Write {relative path: text or bytes} below `folder`."""
-    for rel, text in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-
-
 def snapshot(folder):
     """Every file below `folder` with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def run_build(tmp, content, *args):
-    result = subprocess.run(
-        BUILD + ["-c", str(content), "-o", str(tmp / "output"), *args],
-        cwd=tmp, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "TZ": "UTC",
-                                                       "SITEURL": "http://example.test"},
-    )
-    return result
 
 
 @pytest.fixture

@@ -47,6 +47,8 @@ DEFAULTS = {
         "streekplatform-kempen",
     ],
     "sides": ["nl", "be"],
+    # Fields every kind should have; without one `make publish` fails.
+    "recommended": ["summary"],
     # Metadata fields added by other features, allowed in every kind.
     "extra_fields": [],
     "extensions": ["md", "markdown", "mdown", "mkd"],
@@ -187,6 +189,11 @@ def check_file(out, rel, kind, settings, conf, languages):
         if not meta.get(field):
             report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
                    f"'{field.capitalize()}: ...' at the top of the file")
+    for field in conf["recommended"]:
+        if not meta.get(field) and field not in schema["required"]:
+            report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
+                   "one sentence: it is shown in lists, search results and link previews",
+                   logging.WARNING)
     allowed = (COMMON_FIELDS | set(schema["required"]) | set(schema["allowed"])
                | set(conf["extra_fields"]))
     for field in sorted(set(meta) - allowed):
