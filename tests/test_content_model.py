@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import page
+from conftest import ROOT, page
 
 NEWS = {"nl": "nl/nieuws/productiviteitskloof-limburg/", "en": "en/news/limburg-productivity-gap/"}
 
@@ -144,3 +144,21 @@ def test_sitemap_lists_every_page_with_alternates(site):
 
 def test_robots_txt_names_the_sitemap(site):
     assert f"Sitemap: {site.siteurl}/sitemap.xml" in (site.output / "robots.txt").read_text()
+
+
+def test_a_single_language_page_says_so_in_both_languages(fixture_site):
+    site = fixture_site({"news/x.nl.md": page("Alleen", date="2026-03-18", single_language="true")})
+    notes = {p["lang"]: p.get_text() for p in site.soup("nl/nieuws/x/").select(".single-language-note p")}
+    assert notes == {"nl": "Deze pagina bestaat alleen in het Nederlands.",
+                     "en": "This page is only available in Dutch."}
+    assert not site.errors()
+
+
+def test_guides_explain_every_field_a_problem_names():
+    from test_safe_build import MISTAKES
+
+    fields = {field for _, _, field in MISTAKES} | {"summary", "side", "order", "status", "image"}
+    for lang in ("nl", "en"):
+        guide = (ROOT / "docs" / f"content-guide.{lang}.md").read_text("utf-8")
+        missing = [field for field in sorted(fields) if f"`{field}: " not in guide]
+        assert not missing, (lang, missing)

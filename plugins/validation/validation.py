@@ -59,6 +59,7 @@ FULL_DATE = re.compile(
 )
 META_LINE = re.compile(r"^(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)$")
 LINK = re.compile(r"(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)([^)\s\"'<>#?]+)")
+IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 TRUE_FALSE = {"true", "false", "yes", "no", "1", "0"}
 
@@ -214,6 +215,9 @@ def check_file(out, rel, kind, settings, conf, languages):
                     report(out, rel, field, f"there is no file {folder}/{key}.<language>.md; "
                            "check the name")
     check_links(out, rel, body, settings["PATH"])
+    if IMAGE_WITHOUT_ALT.search(body):
+        report(out, rel, "image", "an image has no description: write what it shows between "
+               "the brackets, ![like this](...)", logging.WARNING)
 
 
 def _items(generators):
