@@ -229,6 +229,15 @@ def pair_translations(items, codes):
     return problems
 
 
+def _order(item):
+    """The `Order` of an item; one that is not a number (reported by the
+    validation plugin) sorts last instead of stopping the build."""
+    try:
+        return int(item.metadata.get("order", 100))
+    except (TypeError, ValueError):
+        return 100
+
+
 def _index(items, codes):
     """Items per language and kind, plus lookup by translation key."""
     by_lang = {code: {} for code in codes}
@@ -243,9 +252,7 @@ def _index(items, codes):
             if kind == "news" or kind == "editions":
                 kind_items.sort(key=attrgetter("date"), reverse=True)
             else:
-                kind_items.sort(
-                    key=lambda i: (int(i.metadata.get("order", 100)), i.title)
-                )
+                kind_items.sort(key=lambda i: (_order(i), i.title))
     return by_lang, by_key
 
 
