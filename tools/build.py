@@ -182,22 +182,35 @@ def main(argv=None):
     tmp = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     tmp.chmod(0o755)
 
+    try:
+        collect, crash, keep = build(args, tmp)
+        return report_and_swap(collect.records, crash, args, tmp, output, keep)
+    finally:
+        # Whatever happened (even Ctrl+C), no half-built folder stays behind.
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(args, tmp):
+    """Run Pelican into `tmp`, collecting its records; returns
+    (collector, exception that stopped it or None, OUTPUT_RETENTION)."""
     collect = Collect()
     root = logging.getLogger()
     root.addHandler(collect)
-    if root.level > logging.WARNING or root.level == logging.NOTSET:
-        root.setLevel(logging.WARNING)
     crash, keep = None, []
     try:
         keep = run_pelican(args.settings, args.content, tmp, collect, args.strict)
     except StopBuild:
         pass
-    except Exception as error:  # noqa: BLE001 - reported to the author below
+    except Exception as error:  # noqa: BLE001 - reported to the author
         crash = error
     finally:
         root.removeHandler(collect)
+    return collect, crash, keep
 
-    problems = to_problems(collect.records, args.content)
+
+def report_and_swap(records, crash, args, tmp, output, keep):
+    """Print every problem; swap the new build in only when it succeeded."""
+    problems = to_problems(records, args.content)
     if crash is not None:
         problems.append(Problem(logging.CRITICAL, "(site)", "build",
                                 f"the build stopped: {type(crash).__name__}: {crash}"))
@@ -206,7 +219,6 @@ def main(argv=None):
     for problem in problems:
         print(problem, file=sys.stderr)
     if failed:
-        shutil.rmtree(tmp, ignore_errors=True)
         print(
             f"{LOG_PREFIX} {len(errors)} error(s), {len(problems) - len(errors)} warning(s): "
             f"nothing was published; {args.output}/ is unchanged.",

@@ -9,6 +9,7 @@ links the other way round and between news items:
 - `domain_items` on a partner: the domains that name the partner.
 """
 
+import heapq
 import logging
 
 from pelican import signals
@@ -39,21 +40,20 @@ def _keys(item):
     return keys
 
 
-def _shared(news, other):
-    """How many domains and partners two news items have in common."""
-    return len(_keys(news) & _keys(other))
+def related_news(news, candidates, limit, keys=None):
+    """The `limit` news items that share most with `news` (none without overlap).
 
-
-def related_news(news, candidates, limit):
-    """The `limit` news items that share most with `news` (none without overlap)."""
-    scored = [
-        (_shared(news, other), other.date, other.relative_source_path, other)
-        for other in candidates
-        if other is not news
-    ]
-    scored = [entry for entry in scored if entry[0] > 0]
-    scored.sort(key=lambda entry: (-entry[0], -entry[1].timestamp(), entry[2]))
-    return [entry[3] for entry in scored[:limit]]
+    `keys` maps id(item) to `_keys(item)`; it is computed when not given.
+    """
+    keys = keys if keys is not None else {id(item): _keys(item) for item in candidates}
+    mine = keys[id(news)]
+    scored = []
+    for other in candidates:
+        shared = len(mine & keys[id(other)]) if other is not news else 0
+        if shared:
+            scored.append((-shared, -other.date.timestamp(), other.relative_source_path, other))
+    best = heapq.nsmallest(limit, scored, key=lambda entry: entry[:3])
+    return [entry[3] for entry in best]
 
 
 def link(generators):
@@ -61,8 +61,15 @@ def link(generators):
     conf = get_settings(generators[0].settings)
     for kinds in context.get("by_lang", {}).values():
         news = kinds.get("news", [])
+        keys = {id(item): _keys(item) for item in news}
+        # Only items that share at least one key can be related.
+        holders = {}
         for item in news:
-            item.related_news = related_news(item, news, conf["max_news"])
+            for key in keys[id(item)]:
+                holders.setdefault(key, []).append(item)
+        for item in news:
+            candidates = {id(o): o for key in keys[id(item)] for o in holders[key]}
+            item.related_news = related_news(item, list(candidates.values()), conf["max_news"], keys)
         for partner in kinds.get("partners", []):
             if not partner.domain_items:
                 partner.domain_items = [
