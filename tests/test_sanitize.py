@@ -27,6 +27,7 @@ def test_markup_in_a_title_comes_out_escaped(fixture_site):
     soup = site.soup("nl/nieuws/x/")
     assert soup.select_one("h1").get_text() == '<b onclick="x()">Vet</b> & "zo"'
     assert not soup.select("h1 b")
+    assert soup.select_one('meta[property="og:title"]')["content"] == '<b onclick="x()">Vet</b> & "zo"'
     assert "<b onclick" not in site.path("nl/nieuws/x/").read_text("utf-8")
 
 

@@ -64,7 +64,11 @@ def breadcrumbs(doc, context, conf):
     overview = context["listings"].get((getattr(doc, "kind", ""), lang))
     if overview is not None and overview.url != doc.url:
         trail.append((gettext_in(lang, conf["overview_names"][overview.kind]), overview.url))
-    name = getattr(doc, "title", "") or gettext_in(lang, conf["overview_names"].get(doc.kind, ""))
+    name = getattr(doc, "title", "")
+    if not name and getattr(doc, "kind", "") in conf["overview_names"]:
+        name = gettext_in(lang, conf["overview_names"][doc.kind])
+    if not name:
+        return None  # a generated page without a name of its own
     trail.append((str(name), doc.url))
     return {
         "@type": "BreadcrumbList",

@@ -1,23 +1,34 @@
 """`sitemap.xml` with hreflang alternates, and `robots.txt` naming it.
 
-Every web page is listed once: content pages, the overview pages (each page
-of a paginated list) and the bilingual root. Each entry carries
-`xhtml:link rel="alternate"` for itself, its counterpart and `x-default`,
-the same set the page's `<head>` lists. Entries are sorted by address and
-no build time is written, so two builds give the same bytes.
+After Pelican has written everything, every web page in the output folder is
+listed once, with the `hreflang` alternates its own `<head>` declares (the
+page, its counterpart and `x-default`), so the sitemap always agrees with the
+pages, whatever plugin wrote them. Left out: 404 pages, the e-mail exports of
+newsletter editions, pages marked `noindex`, and pages whose canonical address
+is another page. Entries are sorted and no build time is written, so two
+builds give the same bytes.
 """
 
 import logging
 import os
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
-from pelican.generators import Generator
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[sitemap]"
 
-DEFAULTS = {"sitemap": "sitemap.xml", "robots": "robots.txt"}
+DEFAULTS = {
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    # File names (not paths) that are never listed.
+    "exclude_names": ["404.html", "email.html"],
+}
+
+HEAD_END = re.compile(r"</head\s*>", re.I)
+TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
+ATTR = re.compile(r'([a-zA-Z:-]+)\s*=\s*"([^"]*)"')
 
 
 def get_settings(settings):
@@ -27,37 +38,44 @@ def get_settings(settings):
     return dict(DEFAULTS, **user)
 
 
-def _alternates(versions, default_lang, html_langs, x_default):
-    """`[(hreflang, url)]` for a page that exists in `versions` {lang: url}."""
-    links = sorted((html_langs.get(lang, lang), url) for lang, url in versions.items())
-    if len(versions) > 1:
-        links.append(("x-default", x_default or versions.get(default_lang)))
-    return links
+def head_links(html):
+    """(canonical, [(hreflang, href)], noindex) from a page's `<head>`."""
+    head = HEAD_END.split(html, 1)[0]
+    canonical, alternates, noindex = None, [], False
+    for name, attrs in TAG.findall(head):
+        values = {key.lower(): value for key, value in ATTR.findall(attrs)}
+        if name.lower() == "meta":
+            noindex |= values.get("name") == "robots" and "noindex" in values.get("content", "")
+        elif values.get("rel") == "canonical":
+            canonical = values.get("href")
+        elif values.get("rel") == "alternate" and "hreflang" in values:
+            alternates.append((values["hreflang"], values.get("href", "")))
+    return canonical, sorted(set(alternates)), noindex
 
 
-def entries(context, settings):
-    """`{url: [(hreflang, url)]}` for every web page of the site."""
-    siteurl = settings["SITEURL"]
-    default = settings.get("DEFAULT_LANG", "nl")
-    html_langs = context.get("html_langs", {})
+def page_url(siteurl, rel):
+    """The address of an output file: `nl/x/index.html` -> `<SITEURL>/nl/x/`."""
+    if rel == "index.html" or rel.endswith("/index.html"):
+        rel = rel[: -len("index.html")]
+    return f"{siteurl}/{rel}"
+
+
+def entries(output, siteurl, conf):
+    """`{url: [(hreflang, href)]}` for every listed page in `output`."""
     found = {}
-    for kinds in context.get("by_lang", {}).values():
-        for item in (i for group in kinds.values() for i in group):
-            if getattr(item, "status", "published") != "published":
+    for folder, dirs, files in os.walk(output):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".html") or name in conf["exclude_names"]:
                 continue
-            versions = {item.lang: f"{siteurl}/{item.url}"}
-            versions.update({o.lang: f"{siteurl}/{o.url}" for o in item.translations})
-            is_home = item.url in context.get("home_urls", {}).values()
-            found[versions[item.lang]] = _alternates(
-                versions, default, html_langs, f"{siteurl}/" if is_home else None
-            )
-    for listing in context.get("listings", {}).values():
-        for number in range(1, listing.num_pages + 1):
-            versions = {listing.lang: f"{siteurl}/{listing.page_url(number)}"}
-            versions.update({o.lang: f"{siteurl}/{o.page_url(number)}" for o in listing.translations})
-            found[versions[listing.lang]] = _alternates(versions, default, html_langs, None)
-    homes = {code: f"{siteurl}/{url}" for code, url in context.get("home_urls", {}).items()}
-    found[f"{siteurl}/"] = sorted((html_langs.get(c, c), u) for c, u in homes.items())
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, output).replace(os.sep, "/")
+            with open(path, encoding="utf-8") as handle:
+                canonical, alternates, noindex = head_links(handle.read())
+            url = page_url(siteurl, rel)
+            if noindex or (canonical and canonical != url):
+                continue
+            found[url] = alternates
     return found
 
 
@@ -79,24 +97,16 @@ def render(found):
     return "\n".join(lines) + "\n"
 
 
-class SitemapGenerator(Generator):
-    """Writes the sitemap and robots.txt after every page is known."""
-
-    def generate_context(self):
-        pass
-
-    def generate_output(self, writer):
-        conf = get_settings(self.settings)
-        found = entries(self.context, self.settings)
-        with open(os.path.join(self.output_path, conf["sitemap"]), "w", encoding="utf-8") as out:
-            out.write(render(found))
-        with open(os.path.join(self.output_path, conf["robots"]), "w", encoding="utf-8") as out:
-            out.write(f"User-agent: *\nAllow: /\n\nSitemap: {self.settings['SITEURL']}/{conf['sitemap']}\n")
-
-
-def get_generators(pelican):
-    return SitemapGenerator
+def write(pelican):
+    conf = get_settings(pelican.settings)
+    siteurl = pelican.settings["SITEURL"]
+    output = pelican.output_path
+    found = entries(output, siteurl, conf)
+    with open(os.path.join(output, conf["sitemap"]), "w", encoding="utf-8") as out:
+        out.write(render(found))
+    with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
+        out.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{conf['sitemap']}\n")
 
 
 def register():
-    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(write)
