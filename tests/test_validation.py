@@ -71,3 +71,18 @@ def test_an_image_without_description_is_a_warning(fixture_site):
     files["news/x.nl.md"] = page("X", "![](https://example.org/a.png)", date="2026-03-18", summary="K.")
     site = fixture_site(files)
     assert any("news/x.nl.md: image: an image has no description" in p for p in problems(site))
+
+
+def test_a_file_name_without_language_is_named(tmp_path):
+    write_files(tmp_path / "content", {"news/x.md": page("X", date="2026-03-18", summary="K.")})
+    result = run_build(tmp_path, tmp_path / "content")
+    assert result.returncode == 1
+    assert "content/news/x.md: lang: the file name has no language; name it <name>.nl.md" in result.stderr
+
+
+def test_links_with_encoded_characters_resolve(fixture_site):
+    files = pair()
+    files["pages/a b.nl.md"] = page("A", summary="K.", single_language="true")
+    files["news/x.nl.md"] = page("X", "[a]({filename}/pages/a%20b.nl.md)", date="2026-03-18", summary="K.")
+    site = fixture_site(files)
+    assert problems(site) == []

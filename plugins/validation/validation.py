@@ -18,6 +18,7 @@ import logging
 import os
 import re
 from datetime import datetime
+from urllib.parse import unquote
 
 from pelican import signals
 
@@ -122,7 +123,7 @@ def check_links(out, rel, body, root):
     """Every `{filename}`/`{static}` link points to a file that exists."""
     for match in LINK.finditer(body):
         what = match[1] or match[2]
-        target = match[3]
+        target = unquote(match[3])
         base = root if target.startswith("/") else os.path.join(root, os.path.dirname(rel))
         if not os.path.exists(os.path.join(base, target.lstrip("/"))):
             report(out, rel, "link", f"the link {{{what}}}{target} points to a file that does "
@@ -132,7 +133,10 @@ def check_links(out, rel, body, root):
 def check_values(out, rel, kind, meta, conf, languages, file_lang):
     """Allowed values of the fields this file sets."""
     lang = meta.get("lang", file_lang)
-    if lang not in languages:
+    if lang is None:
+        report(out, rel, "lang", "the file name has no language; name it "
+               + " or ".join(f"<name>.{code}.md" for code in languages))
+    elif lang not in languages:
         where = "the Lang field" if "lang" in meta else "the file name (before .md)"
         report(out, rel, "lang", f"unknown language {lang!r} in {where}; use one of: "
                + ", ".join(languages))
