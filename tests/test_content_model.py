@@ -75,6 +75,18 @@ def test_productivity_chart_is_accessible_in_the_page_language(site, lang, title
     assert not svg.select("script, [style]") and not svg.find_all(attrs={"onload": True})
 
 
+def test_a_chart_naming_a_missing_table_is_an_error(fixture_site):
+    files = {f"news/x.{lang}.md": page("X", date="2026-03-18", figures="productivity")
+             for lang in ("nl", "en")}
+    files["data/productivity.toml"] = (
+        "[value_added_per_hour_2024]\nlimburg = 1\nflanders = 2\n\n[gap]\n2024 = 0.1\n\n"
+        '[chart]\nseries = "value_added"\nlabels = { limburg = "Limburg" }\n')
+    site = fixture_site(files)
+    assert site.errors() == [
+        "[charts] data/productivity.toml: chart: series 'value_added' is not a table in this file"]
+    assert not site.soup("nl/nieuws/x/").select("svg")
+
+
 def test_bars_are_proportional_to_the_figures(site):
     widths = [float(r["width"]) for r in site.soup(NEWS["en"]).select("svg.chart rect")]
     assert widths[0] / widths[1] == pytest.approx(81 / 93, abs=0.01)

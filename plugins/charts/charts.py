@@ -63,7 +63,7 @@ def draw(name, title, rows, conf):
         middle = y + conf["bar_height"] / 2
         width = round(span * value / largest, 1)
         parts += [
-            f'<text class="chart__label" x="0" y="{middle}" dominant-baseline="middle" '
+            f'<text class="chart__label" x="4" y="{middle}" dominant-baseline="middle" '
             'fill="currentColor">'
             f"{escape(label)}</text>",
             f'<rect class="chart__bar" x="{conf["label_width"]}" y="{y}" width="{width}" '
@@ -77,21 +77,28 @@ def draw(name, title, rows, conf):
 
 @pass_context
 def chart(context, name):
-    """The chart of data file `name` in the page's language ('' without one)."""
+    """The chart of data file `name` in the page's language, in a `<figure>`
+    with the title as its visible caption ('' without a chart)."""
     spec = context["data"].get(name, {}).get("chart")
     if not spec:
         return ""
     env = context.environment
     lang = (context.get("article") or context.get("page")).lang
     gettext_in = env.globals["gettext_in"]
-    values = context["data"][name][spec["series"]]
-    formatter = FORMATS[spec.get("format", "number")]
+    values = context["data"][name].get(spec.get("series"))
+    formatter = FORMATS.get(spec.get("format", "number"))
+    if not isinstance(values, dict) or formatter is None:
+        return ""  # reported by `check`
     rows = [
         (gettext_in(lang, label), values[key],
          env.call_filter(formatter, values[key], context=context))
-        for key, label in spec["labels"].items()
+        for key, label in spec.get("labels", {}).items()
+        if key in values
     ]
-    return draw(name, gettext_in(lang, spec["title"]), rows, get_settings(context))
+    title = gettext_in(lang, spec["title"])
+    svg = draw(name, title, rows, get_settings(context))
+    return Markup('<figure class="chart-figure">\n<figcaption>{}</figcaption>\n{}\n</figure>').format(
+        title, svg)
 
 
 def check(generators):
