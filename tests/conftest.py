@@ -221,11 +221,12 @@ def write_files(folder, files):
         (folder / rel).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
-def run_build(tmp, content, *args):
-    """Run tools/build.py (as `make html` does) in `tmp`, into `tmp/output`."""
+def run_build(tmp, content, *args, **env):
+    """Run tools/build.py (as `make html` does) in `tmp`, into `tmp/output`;
+    `env` adds environment variables (TZ, PYTHONHASHSEED, ...)."""
     import subprocess
 
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "-s", str(ROOT / "pelicanconf.py"),
                "-c", str(content), "-o", str(tmp / "output"), *args]
-    env = {"PATH": "/usr/bin:/bin", "TZ": "UTC", "SITEURL": "http://example.test"}
+    env = dict({"PATH": "/usr/bin:/bin", "TZ": "UTC", "SITEURL": "http://example.test"}, **env)
     return subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env)

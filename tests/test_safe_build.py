@@ -110,3 +110,13 @@ def test_the_real_content_passes_a_strict_build(tmp_path):
     result = run_build(tmp_path, ROOT / "content", "--strict")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "output" / "nl" / "index.html").is_file()
+
+
+def test_two_builds_in_other_folders_time_zones_and_hash_seeds_are_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir(), second.mkdir()
+    assert run_build(first, ROOT / "content", TZ="UTC", PYTHONHASHSEED="1").returncode == 0
+    assert run_build(second, ROOT / "content", TZ="Asia/Tokyo", PYTHONHASHSEED="2").returncode == 0
+    built = snapshot(first / "output")
+    assert {"sitemap.xml", "robots.txt"} <= set(built)
+    assert built == snapshot(second / "output")
