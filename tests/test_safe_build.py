@@ -81,7 +81,7 @@ def test_every_mistake_is_named_with_file_and_field(failed_build, rel, field):
 def test_a_failed_build_leaves_output_byte_identical(failed_build):
     tmp, before, _ = failed_build
     assert snapshot(tmp / "output") == before
-    assert sorted(p.name for p in tmp.iterdir()) == ["content", "output"]
+    assert not list(tmp.glob("output.*")), "a temporary build folder was left behind"
 
 
 def test_good_content_replaces_output_and_keeps_git(tmp_path, previous_output):
@@ -91,7 +91,7 @@ def test_good_content_replaces_output_and_keeps_git(tmp_path, previous_output):
     assert (previous_output / "nl" / "nieuws" / "first" / "index.html").is_file()
     assert b"earlier build" not in (previous_output / "index.html").read_bytes()
     assert (previous_output / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "output"]
+    assert not list(tmp_path.glob("output.*")), "a temporary build folder was left behind"
 
 
 def test_warnings_fail_only_a_strict_build(tmp_path, previous_output):
@@ -120,3 +120,22 @@ def test_two_builds_in_other_folders_time_zones_and_hash_seeds_are_identical(tmp
     built = snapshot(first / "output")
     assert {"sitemap.xml", "robots.txt"} <= set(built)
     assert built == snapshot(second / "output")
+
+
+def test_content_problems_are_named_even_when_a_plugin_stops_the_build_early(tmp_path):
+    write(tmp_path, {
+        "plugins/stops_early/__init__.py": (
+            "from pelican import signals\n\n\n"
+            "def stop(readers):\n    raise RuntimeError('stopped while reading')\n\n\n"
+            "def register():\n    signals.readers_init.connect(stop)\n"),
+        "conf.py": (
+            f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+            f"THEME = {str(ROOT / 'theme')!r}\n"
+            f"PLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(tmp_path / 'plugins')!r}]\n"
+            "PLUGINS = PLUGINS + ['stops_early']\n"),
+    })
+    write(tmp_path / "content", dict(GOOD, **{"news/first.en.md": page("First", date="2026-03")}))
+    result = run_build(tmp_path, tmp_path / "content", "-s", str(tmp_path / "conf.py"))
+    assert result.returncode == 1
+    assert "content/news/first.en.md: date: '2026-03' is not a full date" in result.stderr
+    assert "the build stopped: RuntimeError: stopped while reading" in result.stderr

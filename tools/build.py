@@ -203,9 +203,25 @@ def build(args, tmp):
         pass
     except Exception as error:  # noqa: BLE001 - reported to the author
         crash = error
+        check_text_only(args, collect)
     finally:
         root.removeHandler(collect)
     return collect, crash, keep
+
+
+def check_text_only(args, collect):
+    """The build stopped before our validation ran: still name every problem
+    that can be seen in the text of the content files."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(args.settings, override={"PATH": os.path.abspath(args.content)})
+    if "validation" not in settings.get("PLUGINS", []):
+        return
+    sys.path[:0] = [path for path in settings.get("PLUGIN_PATHS", []) if path not in sys.path]
+    from validation import validation
+
+    if not any(r.getMessage().startswith(validation.LOG_PREFIX) for r in collect.records):
+        validation.log_problems(validation.check_files(settings)[0])
 
 
 def report_and_swap(records, crash, args, tmp, output, keep):

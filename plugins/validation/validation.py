@@ -250,22 +250,32 @@ def check_built(out, generators, files):
     return [rel for rel in files if rel not in built]
 
 
-def validate(generators):
-    settings = generators[0].settings
+def check_files(settings):
+    """Problems found in the text of every content file, without Pelican's
+    content objects: also usable when the build stopped before validation."""
     conf = get_settings(settings)
-    languages = list(generators[0].context.get("languages") or
-                     settings.get("BILINGUAL", {}).get("languages", {}) or
-                     [settings.get("DEFAULT_LANG", "nl")])
+    languages = list(settings.get("BILINGUAL", {}).get("languages", {})) or [
+        settings.get("DEFAULT_LANG", "nl")
+    ]
     out = []
     files = content_files(settings, conf)
     for rel, kind in files:
         check_file(out, rel, kind, settings, conf, languages)
+    return out, files
+
+
+def log_problems(out):
+    for path, field, text, level in out:
+        logger.log(level, "%s %s: %s: %s", LOG_PREFIX, path, field, text)
+
+
+def validate(generators):
+    out, files = check_files(generators[0].settings)
     named = {problem[0] for problem in out}
     for rel in check_built(out, generators, [rel for rel, _ in files]):
         if rel not in named:
             report(out, rel, "file", "Pelican did not build this file; check its metadata lines")
-    for path, field, text, level in out:
-        logger.log(level, "%s %s: %s: %s", LOG_PREFIX, path, field, text)
+    log_problems(out)
 
 
 def register():
