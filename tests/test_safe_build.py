@@ -139,3 +139,28 @@ def test_content_problems_are_named_even_when_a_plugin_stops_the_build_early(tmp
     assert result.returncode == 1
     assert "content/news/first.en.md: date: '2026-03' is not a full date" in result.stderr
     assert "the build stopped: RuntimeError: stopped while reading" in result.stderr
+
+
+def test_pelican_messages_are_reworded_and_not_repeated():
+    import logging
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import build
+
+    def record(message, level=logging.ERROR):
+        return logging.LogRecord("pelican.generators", level, __file__, 1, message, (), None)
+
+    problems = build.to_problems([
+        record("[validation] news/a.nl.md: date: '2026-03' is not a full date"),
+        record("Could not process news/a.nl.md"),
+        record("Could not process news/b.nl.md"),
+        record("Unable to find 'pages/x.md', skipping url replacement.", logging.WARNING),
+    ], "content")
+    assert [str(p) for p in problems] == [
+        "(site): link: a {filename} or {static} link points to pages/x.md, which does not exist "
+        "(warning)",
+        "content/news/a.nl.md: date: '2026-03' is not a full date (error)",
+        "content/news/b.nl.md: file: the file could not be read; check its metadata lines "
+        "at the top (error)",
+    ]

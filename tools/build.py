@@ -32,10 +32,11 @@ PELICAN_MESSAGES = [
      "the file could not be read; check its metadata lines at the top"),
     (re.compile(r"^Skipping (?P<path>\S+): could not find information about '(?P<field>\w+)'"), None,
      "this field is missing"),
+    # These two name the missing target, not the file that links to it.
     (re.compile(r"^Unable to find '(?P<path>[^']+)', skipping url replacement"), "link",
-     "this link target does not exist"),
+     "a {{filename}} or {{static}} link points to {path}, which does not exist"),
     (re.compile(r"^Cannot get modification stamp for (?P<path>\S+)"), "link",
-     "this linked file does not exist"),
+     "a linked file, {path}, does not exist"),
 ]
 
 
@@ -97,6 +98,7 @@ def to_problems(records, content):
                     target = os.path.basename(parts["path"])
                     if any(p.field == "link" and target in p.text for p in problems):
                         break
+                    path = "(site)"
                 elif path in named:
                     break
                 problems.append(Problem(record.levelno, path, field or parts.get("field"),
