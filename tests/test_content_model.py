@@ -174,3 +174,24 @@ def test_guides_explain_every_field_a_problem_names():
         guide = (ROOT / "docs" / f"content-guide.{lang}.md").read_text("utf-8")
         missing = [field for field in sorted(fields) if f"`{field}: " not in guide]
         assert not missing, (lang, missing)
+
+
+def test_sitemap_leaves_out_noindex_404_and_pages_canonical_elsewhere(tmp_path):
+    from sitemap import sitemap
+
+    def html(head):
+        return f"<!doctype html><html><head>{head}</head><body></body></html>"
+
+    pages = {
+        "nl/a/index.html": html('<link rel="canonical" href="http://x.test/nl/a/">'
+                                '<link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'),
+        "nl/zoek/index.html": html('<meta name="robots" content="noindex">'),
+        "nl/oud/index.html": html('<link rel="canonical" href="http://x.test/nl/a/">'),
+        "nl/404.html": html(""),
+        "nl/nieuwsbrief/x/email.html": html(""),
+    }
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    found = sitemap.entries(str(tmp_path), "http://x.test", sitemap.get_settings({}))
+    assert found == {"http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}
