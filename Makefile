@@ -34,8 +34,8 @@ $(STAMP): requirements.txt
 venv: $(STAMP) ## Create .venv with the pinned dependencies (done by every target)
 
 .PHONY: html
-html: $(STAMP) ## Build the site into output/ for local preview
-	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
+html: $(STAMP) ## Build the site into output/ for local preview (stops on any content error)
+	SITEURL="$(SITEURL)" "$(PY)" tools/build.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
 
 .PHONY: serve
 serve: html ## Build, then serve output/ at http://localhost:$(PORT)/
@@ -52,7 +52,7 @@ publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.i
 	@if [ -z "$(PUBLISH_SITEURL)" ]; then \
 		echo "make publish: set SITEURL to the public address, e.g. SITEURL=https://example.github.io/portal make publish" >&2; \
 		exit 2; fi
-	SITEURL="$(PUBLISH_SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)"
+	SITEURL="$(PUBLISH_SITEURL)" "$(PY)" tools/build.py --strict -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)"
 
 .PHONY: clean
 clean: ## Remove output/ and caches
@@ -74,6 +74,16 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 		-i theme/messages.pot -d theme/translations
 
 # --- Content authors ----------------------------------------------------------
+TITLE ?=
+KIND ?= news
+
+.PHONY: newpost
+newpost: $(STAMP) ## New Dutch + English item: make newpost TITLE="Titel" [KIND=news]
+	"$(PY)" tools/newpost.py --kind "$(KIND)" --content "$(INPUTDIR)" "$(TITLE)"
+
+.PHONY: i18n-status
+i18n-status: $(STAMP) ## List items without a counterpart, and counterparts older than their source
+	"$(PY)" tools/i18n_status.py --content "$(INPUTDIR)"
 
 
 # --- Theme review -------------------------------------------------------------

@@ -111,6 +111,12 @@ PLUGINS = [
     "figures",
 
     # Content model and validation
+    "validation",
+    "sanitize",
+    "related",
+    "seo",
+    "sitemap",
+    "charts",
 
     # Theme
 
@@ -128,6 +134,9 @@ CACHE_CONTENT = False
 
 
 # --- Content model and validation -------------------------------------------
+# tools/build.py builds into a temporary folder and swaps it in for output/
+# only when the build succeeded; these entries of the old output/ are kept.
+OUTPUT_RETENTION = [".git"]
 
 
 # --- Theme ------------------------------------------------------------------

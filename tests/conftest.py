@@ -209,3 +209,24 @@ def served_site(tmp_path_factory):
     records = build_site(ROOT / "content", out, siteurl=base)
     yield Site(out, base, records)
     server.shutdown()
+
+
+# --- Safe build and author tools ------------------------------------------------
+
+
+def write_files(folder, files):
+    """Write {relative path: text or bytes} below `folder`."""
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+def run_build(tmp, content, *args, **env):
+    """Run tools/build.py (as `make html` does) in `tmp`, into `tmp/output`;
+    `env` adds environment variables (TZ, PYTHONHASHSEED, ...)."""
+    import subprocess
+
+    command = [sys.executable, str(ROOT / "tools" / "build.py"), "-s", str(ROOT / "pelicanconf.py"),
+               "-c", str(content), "-o", str(tmp / "output"), *args]
+    env = dict({"PATH": "/usr/bin:/bin", "TZ": "UTC", "SITEURL": "http://example.test"}, **env)
+    return subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env)

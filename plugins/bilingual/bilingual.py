@@ -172,6 +172,21 @@ def _all_items(generators):
     return items
 
 
+def _missing_text(item, code, group):
+    """What to do about a missing `code` version of `item`, in words for authors."""
+    folder = os.path.dirname(item.relative_source_path)
+    stem = os.path.basename(item.relative_source_path).split(".", 1)[0]
+    counterpart = f"{folder}/{stem}.{code}.md"
+    for other in group:
+        if getattr(other, "file_lang", None) == code:
+            return (f"{other.relative_source_path} should be the {code} version but its Lang "
+                    f"field says {other.lang!r}")
+    if os.path.exists(os.path.join(os.path.dirname(item.source_path), f"{stem}.{code}.md")):
+        return (f"the {code} version {counterpart} could not be built; fix the problems "
+                "reported for that file")
+    return f"there is no {code} version; add {counterpart} or set 'single_language: true'"
+
+
 def pair_translations(items, codes):
     """Link each item to its counterparts; return a list of problems.
 
@@ -206,19 +221,21 @@ def pair_translations(items, codes):
             missing = [
                 code for code in codes if code != item.lang and code not in by_lang
             ]
-            if missing and not item.single_language:
-                stem = os.path.basename(item.relative_source_path).split(".", 1)[0]
+            if missing and not item.single_language and item.lang in codes:
                 for code in missing:
                     problems.append(
-                        (
-                            item.relative_source_path,
-                            "translation",
-                            f"there is no {code} version; add "
-                            f"{os.path.dirname(item.relative_source_path)}/"
-                            f"{stem}.{code}.md or set 'single_language: true'",
-                        )
+                        (item.relative_source_path, "translation", _missing_text(item, code, group))
                     )
     return problems
+
+
+def _order(item):
+    """The `Order` of an item; one that is not a number (reported by the
+    validation plugin) sorts last instead of stopping the build."""
+    try:
+        return int(item.metadata.get("order", 100))
+    except (TypeError, ValueError):
+        return 100
 
 
 def _index(items, codes):
@@ -235,9 +252,7 @@ def _index(items, codes):
             if kind == "news" or kind == "editions":
                 kind_items.sort(key=attrgetter("date"), reverse=True)
             else:
-                kind_items.sort(
-                    key=lambda i: (int(i.metadata.get("order", 100)), i.title)
-                )
+                kind_items.sort(key=lambda i: (_order(i), i.title))
     return by_lang, by_key
 
 

@@ -1,0 +1,1 @@
+from .charts import *  # noqa: F401,F403

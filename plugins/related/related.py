@@ -1,0 +1,82 @@
+"""Cross-links between news items, domains and partners, within one language.
+
+The bilingual plugin resolves what an item names itself (`Domains:`,
+`Partners:`) and which news items name a domain or partner. This adds the
+links the other way round and between news items:
+
+- `related_news` on a news item: other news items of the same language that
+  share a domain or partner with it, most shared first, then newest first;
+- `domain_items` on a partner: the domains that name the partner.
+"""
+
+import heapq
+import logging
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[related]"
+
+DEFAULTS = {
+    # How many related news items a news item shows.
+    "max_news": 3,
+}
+
+
+def get_settings(settings):
+    user = settings.get("RELATED", {}) or {}
+    for key in sorted(set(user) - set(DEFAULTS)):
+        logger.error("%s unknown key %r in the RELATED setting", LOG_PREFIX, key)
+    return dict(DEFAULTS, **user)
+
+
+def _keys(item):
+    """The domains and partners an item names: `{("domains", "mobility"), ...}`."""
+    keys = set()
+    for field in ("domains", "partners"):
+        raw = item.metadata.get(field, "")
+        values = raw.split(",") if isinstance(raw, str) else raw
+        keys.update((field, value.strip()) for value in values if value.strip())
+    return keys
+
+
+def related_news(news, candidates, limit, keys=None):
+    """The `limit` news items that share most with `news` (none without overlap).
+
+    `keys` maps id(item) to `_keys(item)`; it is computed when not given.
+    """
+    keys = keys if keys is not None else {id(item): _keys(item) for item in candidates}
+    mine = keys[id(news)]
+    scored = []
+    for other in candidates:
+        shared = len(mine & keys[id(other)]) if other is not news else 0
+        if shared:
+            scored.append((-shared, -other.date.timestamp(), other.relative_source_path, other))
+    best = heapq.nsmallest(limit, scored, key=lambda entry: entry[:3])
+    return [entry[3] for entry in best]
+
+
+def link(generators):
+    context = generators[0].context
+    conf = get_settings(generators[0].settings)
+    for kinds in context.get("by_lang", {}).values():
+        news = kinds.get("news", [])
+        keys = {id(item): _keys(item) for item in news}
+        # Only items that share at least one key can be related.
+        holders = {}
+        for item in news:
+            for key in keys[id(item)]:
+                holders.setdefault(key, []).append(item)
+        for item in news:
+            candidates = {id(o): o for key in keys[id(item)] for o in holders[key]}
+            item.related_news = related_news(item, list(candidates.values()), conf["max_news"], keys)
+        for partner in kinds.get("partners", []):
+            if not partner.domain_items:
+                partner.domain_items = [
+                    domain for domain in kinds.get("domains", [])
+                    if any(p is partner for p in domain.partner_items)
+                ]
+
+
+def register():
+    signals.all_generators_finalized.connect(link)

@@ -1,0 +1,1 @@
+from .sanitize import *  # noqa: F401,F403

@@ -1,0 +1,112 @@
+"""`sitemap.xml` with hreflang alternates, and `robots.txt` naming it.
+
+After Pelican has written everything, every web page in the output folder is
+listed once, with the `hreflang` alternates its own `<head>` declares (the
+page, its counterpart and `x-default`), so the sitemap always agrees with the
+pages, whatever plugin wrote them. Left out: 404 pages, the e-mail exports of
+newsletter editions, pages marked `noindex`, and pages whose canonical address
+is another page. Entries are sorted and no build time is written, so two
+builds give the same bytes.
+"""
+
+import logging
+import os
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[sitemap]"
+
+DEFAULTS = {
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    # File names (not paths) that are never listed.
+    "exclude_names": ["404.html", "email.html"],
+}
+
+HEAD_END = re.compile(r"</head\s*>", re.I)
+TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
+ATTR = re.compile(r'([a-zA-Z:-]+)\s*=\s*"([^"]*)"')
+
+
+def get_settings(settings):
+    user = settings.get("SITEMAP", {}) or {}
+    for key in sorted(set(user) - set(DEFAULTS)):
+        logger.error("%s unknown key %r in the SITEMAP setting", LOG_PREFIX, key)
+    return dict(DEFAULTS, **user)
+
+
+def head_links(html):
+    """(canonical, [(hreflang, href)], noindex) from a page's `<head>`."""
+    head = HEAD_END.split(html, 1)[0]
+    canonical, alternates, noindex = None, [], False
+    for name, attrs in TAG.findall(head):
+        values = {key.lower(): value for key, value in ATTR.findall(attrs)}
+        if name.lower() == "meta":
+            noindex |= values.get("name") == "robots" and "noindex" in values.get("content", "")
+        elif values.get("rel") == "canonical":
+            canonical = values.get("href")
+        elif values.get("rel") == "alternate" and "hreflang" in values:
+            alternates.append((values["hreflang"], values.get("href", "")))
+    return canonical, sorted(set(alternates)), noindex
+
+
+def page_url(siteurl, rel):
+    """The address of an output file: `nl/x/index.html` -> `<SITEURL>/nl/x/`."""
+    if rel == "index.html" or rel.endswith("/index.html"):
+        rel = rel[: -len("index.html")]
+    return f"{siteurl}/{rel}"
+
+
+def entries(output, siteurl, conf):
+    """`{url: [(hreflang, href)]}` for every listed page in `output`."""
+    found = {}
+    for folder, dirs, files in os.walk(output):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".html") or name in conf["exclude_names"]:
+                continue
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, output).replace(os.sep, "/")
+            with open(path, encoding="utf-8") as handle:
+                canonical, alternates, noindex = head_links(handle.read())
+            url = page_url(siteurl, rel)
+            if noindex or (canonical and canonical != url):
+                continue
+            found[url] = alternates
+    return found
+
+
+def render(found):
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for url in sorted(found):
+        lines.append(f"  <url>\n    <loc>{escape(url)}</loc>")
+        for hreflang, href in found[url]:
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} '
+                f"href={quoteattr(href)}/>"
+            )
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def write(pelican):
+    conf = get_settings(pelican.settings)
+    siteurl = pelican.settings["SITEURL"]
+    output = pelican.output_path
+    found = entries(output, siteurl, conf)
+    with open(os.path.join(output, conf["sitemap"]), "w", encoding="utf-8") as out:
+        out.write(render(found))
+    with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
+        out.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{conf['sitemap']}\n")
+
+
+def register():
+    signals.finalized.connect(write)

@@ -1,0 +1,1 @@
+from .validation import *  # noqa: F401,F403

@@ -1,0 +1,282 @@
+"""Strict content validation: every problem named, in words for authors.
+
+Pelican skips a file with bad metadata and carries on; here each content file
+is checked against the schema of its kind (the folder it is in) straight from
+its text, so that problems Pelican hides are named too: a partial date such as
+`2026-03`, a file that is not UTF-8, an empty file, an unknown language, an
+unknown domain or partner, a broken `{filename}` or `{static}` link. After
+Pelican has read everything, items that share a URL and files that were not
+built at all are reported as well.
+
+Each problem is logged as an ERROR (or a WARNING for an unknown field)
+`[validation] <path>: <field>: <what to fix>`; `tools/build.py` collects them.
+"""
+
+import difflib
+import fnmatch
+import logging
+import os
+import re
+from datetime import datetime
+from urllib.parse import unquote
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[validation]"
+
+# Fields every kind may carry.
+COMMON_FIELDS = {
+    "title", "slug", "summary", "lang", "status", "template", "single_language",
+    "date", "modified", "author", "authors", "order", "save_as", "url",
+}
+
+DEFAULTS = {
+    # Content folder -> required fields and further allowed fields.
+    "kinds": {
+        "news": {"required": ["title", "date"], "allowed": ["domains", "partners", "figures"]},
+        "pages": {"required": ["title"], "allowed": []},
+        "partners": {"required": ["title", "side"], "allowed": ["domains"]},
+        "domains": {"required": ["title"], "allowed": ["partners"]},
+        "editions": {"required": ["title", "date"], "allowed": ["news", "tips"]},
+        "tips": {"required": ["title"], "allowed": ["partners", "domains"]},
+    },
+    # Keys that `Domains:` and `Partners:` may name (file names in those folders).
+    "domains": ["high-tech", "mobility", "biobased"],
+    "partners": [
+        "metropoolregio-eindhoven", "brainport", "pom-limburg", "pom-antwerpen",
+        "streekplatform-kempen",
+    ],
+    "sides": ["nl", "be"],
+    # Fields every kind should have; without one `make publish` fails.
+    "recommended": ["summary"],
+    # Metadata fields added by other features, allowed in every kind.
+    "extra_fields": [],
+    "extensions": ["md", "markdown", "mdown", "mkd"],
+}
+
+FULL_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+)
+META_LINE = re.compile(r"^(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)$")
+LINK = re.compile(r"(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)([^)\s\"'<>#?]+)")
+IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+TRUE_FALSE = {"true", "false", "yes", "no", "1", "0"}
+
+
+def get_settings(settings):
+    user = settings.get("VALIDATION", {}) or {}
+    for key in sorted(set(user) - set(DEFAULTS)):
+        logger.error("%s unknown key %r in the VALIDATION setting", LOG_PREFIX, key)
+    return dict(DEFAULTS, **user)
+
+
+def report(out, path, field, text, level=logging.ERROR):
+    """Note one problem; `validate` logs them all together."""
+    out.append((path, field, text, level))
+
+
+def read_metadata(text):
+    """Metadata lines at the top of a Markdown file: `{lowercase key: raw value}`
+    and the body after them."""
+    meta, lines = {}, text.splitlines()
+    key = None
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return meta, "\n".join(lines[number + 1:])
+        match = META_LINE.match(line)
+        if match:
+            key = match["key"].lower()
+            meta[key] = match["value"].strip()
+        elif key and line.startswith((" ", "\t")):
+            meta[key] += " " + line.strip()
+        else:
+            return meta, "\n".join(lines[number:])
+    return meta, ""
+
+
+def split_keys(value):
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
+def content_files(settings, conf):
+    """`(relative path, kind)` of every content file Pelican will read."""
+    root = settings["PATH"]
+    ignore = settings.get("IGNORE_FILES", [])
+    found = []
+    for kind in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
+        top = os.path.join(root, kind)
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            for name in sorted(files):
+                if any(fnmatch.fnmatch(name, pattern) for pattern in ignore):
+                    continue
+                if name.rsplit(".", 1)[-1] not in conf["extensions"]:
+                    continue
+                rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+                found.append((rel, kind))
+    return found
+
+
+def check_links(out, rel, body, root):
+    """Every `{filename}`/`{static}` link points to a file that exists."""
+    for match in LINK.finditer(body):
+        what = match[1] or match[2]
+        target = unquote(match[3])
+        base = root if target.startswith("/") else os.path.join(root, os.path.dirname(rel))
+        if not os.path.exists(os.path.join(base, target.lstrip("/"))):
+            report(out, rel, "link", f"the link {{{what}}}{target} points to a file that does "
+                   f"not exist; check the file name and folder ({target.lstrip('/')})")
+
+
+def check_values(out, rel, kind, meta, conf, languages, file_lang):
+    """Allowed values of the fields this file sets."""
+    lang = meta.get("lang", file_lang)
+    if lang is None:
+        report(out, rel, "lang", "the file name has no language; name it "
+               + " or ".join(f"<name>.{code}.md" for code in languages))
+    elif lang not in languages:
+        where = "the Lang field" if "lang" in meta else "the file name (before .md)"
+        report(out, rel, "lang", f"unknown language {lang!r} in {where}; use one of: "
+               + ", ".join(languages))
+    elif "lang" in meta and file_lang in languages and lang != file_lang:
+        report(out, rel, "lang", f"the Lang field says {lang!r} but the file name says "
+               f"{file_lang!r}; make them the same")
+    for field in ("date", "modified"):
+        value = meta.get(field)
+        if value is None:
+            continue
+        problem = None
+        if not FULL_DATE.match(value):
+            problem = "is not a full date"
+        else:
+            try:
+                datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                problem = "is not a real date"
+        if problem:
+            report(out, rel, field, f"{value!r} {problem}; write year-month-day, e.g. 2026-03-18")
+    for field, allowed in (("domains", conf["domains"]), ("partners", conf["partners"])):
+        for key in split_keys(meta.get(field, "")):
+            if key not in allowed:
+                report(out, rel, field, f"unknown {field[:-1]} {key!r}; use one of: "
+                       + ", ".join(allowed))
+    if "side" in meta and meta["side"] not in conf["sides"]:
+        report(out, rel, "side", f"{meta['side']!r} is not a side of the border; use "
+               + " or ".join(conf["sides"]))
+    if "order" in meta and not meta["order"].lstrip("-").isdigit():
+        report(out, rel, "order", f"{meta['order']!r} is not a whole number; write e.g. Order: 3")
+    if "single_language" in meta and meta["single_language"].lower() not in TRUE_FALSE:
+        report(out, rel, "single_language", f"{meta['single_language']!r} is not true or false")
+    if "status" in meta and meta["status"] not in ("published", "hidden", "draft"):
+        report(out, rel, "status", f"{meta['status']!r} is unknown; use published, hidden or draft")
+
+
+def check_file(out, rel, kind, settings, conf, languages):
+    """All checks of one file that need only its text."""
+    path = os.path.join(settings["PATH"], rel)
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        report(out, rel, "file", f"the file is not saved as UTF-8 (unreadable byte at line "
+               f"{line}); save it again as UTF-8 in your editor")
+        return
+    if not text.strip():
+        report(out, rel, "file", "the file is empty; write the metadata lines (Title: ...) and the text")
+        return
+    meta, body = read_metadata(text.lstrip("\ufeff"))
+    schema = conf["kinds"].get(kind, {"required": ["title"], "allowed": []})
+    for field in schema["required"]:
+        if not meta.get(field):
+            report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
+                   f"'{field.capitalize()}: ...' at the top of the file")
+    for field in conf["recommended"]:
+        if not meta.get(field) and field not in schema["required"]:
+            report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
+                   "one sentence: it is shown in lists, search results and link previews",
+                   logging.WARNING)
+    allowed = (COMMON_FIELDS | set(schema["required"]) | set(schema["allowed"])
+               | set(conf["extra_fields"]))
+    for field in sorted(set(meta) - allowed):
+        close = difflib.get_close_matches(field, sorted(allowed), n=1)
+        hint = f"did you mean {close[0].capitalize()}?" if close else "check the spelling"
+        report(out, rel, field, f"this field is not used for {kind}; {hint}", logging.WARNING)
+    if MARKUP.search(meta.get("title", "")):
+        report(out, rel, "title", "the title contains HTML markup; write the title as plain text")
+    file_lang = os.path.basename(rel).split(".")[-2] if rel.count(".") >= 2 else None
+    check_values(out, rel, kind, meta, conf, languages, file_lang)
+    for field, folder in (("news", "news"), ("tips", "tips")):
+        if field in schema["allowed"]:
+            for key in split_keys(meta.get(field, "")):
+                if not any(
+                    os.path.exists(os.path.join(settings["PATH"], folder, f"{key}.{code}.md"))
+                    for code in languages
+                ):
+                    report(out, rel, field, f"there is no file {folder}/{key}.<language>.md; "
+                           "check the name")
+    check_links(out, rel, body, settings["PATH"])
+    if IMAGE_WITHOUT_ALT.search(body):
+        report(out, rel, "image", "an image has no description: write what it shows between "
+               "the brackets, ![like this](...)", logging.WARNING)
+
+
+def _items(generators):
+    items = []
+    for gen in generators:
+        for name in ("articles", "translations", "hidden_articles", "hidden_translations",
+                     "drafts", "drafts_translations", "pages", "hidden_pages",
+                     "draft_pages", "draft_translations"):
+            items += getattr(gen, name, [])
+    return list({id(item): item for item in items}.values())
+
+
+def check_built(out, generators, files):
+    """Two items on one URL, and files Pelican did not build at all."""
+    items = _items(generators)
+    by_target = {}
+    for item in items:
+        by_target.setdefault(item.save_as, []).append(item)
+    for target, same in sorted(by_target.items()):
+        if len(same) > 1 and target:
+            paths = sorted(item.relative_source_path for item in same)
+            for path in paths:
+                report(out, path, "slug", f"{len(paths)} files would be published at the same "
+                       f"address /{same[0].url}: {' and '.join(paths)}; give each its own Slug")
+    built = {item.relative_source_path for item in items}
+    return [rel for rel in files if rel not in built]
+
+
+def check_files(settings):
+    """Problems found in the text of every content file, without Pelican's
+    content objects: also usable when the build stopped before validation."""
+    conf = get_settings(settings)
+    languages = list(settings.get("BILINGUAL", {}).get("languages", {})) or [
+        settings.get("DEFAULT_LANG", "nl")
+    ]
+    out = []
+    files = content_files(settings, conf)
+    for rel, kind in files:
+        check_file(out, rel, kind, settings, conf, languages)
+    return out, files
+
+
+def log_problems(out):
+    for path, field, text, level in out:
+        logger.log(level, "%s %s: %s: %s", LOG_PREFIX, path, field, text)
+
+
+def validate(generators):
+    out, files = check_files(generators[0].settings)
+    named = {problem[0] for problem in out}
+    for rel in check_built(out, generators, [rel for rel, _ in files]):
+        if rel not in named:
+            report(out, rel, "file", "Pelican did not build this file; check its metadata lines")
+    log_problems(out)
+
+
+def register():
+    signals.all_generators_finalized.connect(validate)

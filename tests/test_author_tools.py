@@ -1,0 +1,57 @@
+"""`make newpost` and `make i18n-status`: the tools content authors run."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, run_build
+
+sys.path.insert(0, str(ROOT / "tools"))
+import i18n_status  # noqa: E402
+import newpost  # noqa: E402
+
+
+def test_newpost_scaffolds_a_pair_that_passes_a_strict_build(tmp_path):
+    paths = newpost.scaffold("Nieuwe partner: één", date="2026-03-20", content=tmp_path / "content")
+    assert [p.name for p in paths] == ["nieuwe-partner-een.nl.md", "nieuwe-partner-een.en.md"]
+    result = run_build(tmp_path, tmp_path / "content", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "output" / "en" / "news" / "nieuwe-partner-een" / "index.html").is_file()
+
+
+def test_newpost_never_overwrites(tmp_path):
+    newpost.scaffold("Twee keer", content=tmp_path)
+    with pytest.raises(FileExistsError):
+        newpost.scaffold("Twee keer", content=tmp_path)
+
+
+def test_newpost_rejects_a_partial_date(tmp_path):
+    with pytest.raises(ValueError):
+        newpost.scaffold("Maand", date="2026-03", content=tmp_path)
+
+
+def git(repo, *args, when="2026-03-18T12:00:00+00:00"):
+    env = dict(os.environ, GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when,
+               GIT_AUTHOR_NAME="Redactie", GIT_AUTHOR_EMAIL="redactie@example.test",
+               GIT_COMMITTER_NAME="Redactie", GIT_COMMITTER_EMAIL="redactie@example.test")
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def test_i18n_status_lists_missing_and_outdated_counterparts(tmp_path):
+    news = tmp_path / "content" / "news"
+    news.mkdir(parents=True)
+    for name, text in {"a.nl.md": "Title: A\n", "a.en.md": "Title: A\n", "b.nl.md": "Title: B\n",
+                       "c.en.md": "Title: C\nSingle_language: true\n"}.items():
+        (news / name).write_text(text)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (news / "a.nl.md").write_text("Title: A, herschreven\n")
+    git(tmp_path, "commit", "-qam", "rewrite", when="2026-03-19T12:00:00+00:00")
+    report = i18n_status.status(tmp_path / "content")
+    assert report["nl"]["missing"] == [(news / "b.nl.md", "en")]
+    assert report["en"]["missing"] == []
+    assert report["en"]["older"] == [(news / "a.en.md", news / "a.nl.md")]
+    assert report["nl"]["older"] == []

@@ -1,0 +1,88 @@
+"""Validation rules of single fields, on tiny fixture sites (in-process builds)."""
+
+import logging
+
+from conftest import page, run_build, write_files
+
+
+def problems(site, level=logging.WARNING):
+    return [r.getMessage() for r in site.records if r.levelno >= level and "[validation]" in r.getMessage()]
+
+
+def pair(kind="news", **meta):
+    base = {"date": "2026-03-18", "summary": "Kort."} if kind in ("news", "editions") else {"summary": "Kort."}
+    return {
+        f"{kind}/x.nl.md": page("X", **dict(base, **meta)),
+        f"{kind}/x.en.md": page("X", **base),
+    }
+
+
+def test_valid_content_has_no_problem(fixture_site):
+    site = fixture_site(pair(date="2026-03-18 10:30", modified="2026-03-19T08:00:00+01:00"))
+    assert problems(site) == []
+
+
+def test_a_partial_modified_date_is_an_error(fixture_site):
+    site = fixture_site(pair(modified="2026-3-19"))
+    assert problems(site, logging.ERROR) == [
+        "[validation] news/x.nl.md: modified: '2026-3-19' is not a full date; "
+        "write year-month-day, e.g. 2026-03-18"]
+
+
+def test_a_misspelt_field_is_a_warning_with_a_suggestion(fixture_site):
+    site = fixture_site(pair(domain="mobility"))
+    assert problems(site) == [
+        "[validation] news/x.nl.md: domain: this field is not used for news; did you mean Domains?"]
+    assert problems(site, logging.ERROR) == []
+
+
+def test_fields_of_other_features_can_be_allowed(fixture_site):
+    site = fixture_site(pair(podcast="yes"), VALIDATION={"extra_fields": ["podcast"]})
+    assert problems(site) == []
+
+
+def test_unknown_setting_keys_are_reported(fixture_site):
+    site = fixture_site(pair(), VALIDATION={"domain": ["x"]})
+    assert any("unknown key 'domain' in the VALIDATION setting" in e for e in site.errors())
+
+
+def test_partner_side_and_order_are_checked(tmp_path):
+    files = pair("partners", side="north", order="first")
+    files["partners/y.nl.md"] = page("Y", summary="K.", single_language="true")
+    write_files(tmp_path / "content", files)
+    result = run_build(tmp_path, tmp_path / "content")
+    assert result.returncode == 1
+    assert "content/partners/x.nl.md: side: 'north' is not a side of the border" in result.stderr
+    assert "content/partners/x.nl.md: order: 'first' is not a whole number" in result.stderr
+    assert "content/partners/y.nl.md: side: the Side line is missing" in result.stderr
+
+
+def test_an_edition_must_name_existing_news(fixture_site):
+    files = pair("editions", news="charter-signing")
+    files.update(pair(date="2026-03-18"))
+    site = fixture_site(files)
+    assert problems(site, logging.ERROR) == [
+        "[validation] editions/x.nl.md: news: there is no file news/charter-signing.<language>.md; "
+        "check the name"]
+
+
+def test_an_image_without_description_is_a_warning(fixture_site):
+    files = pair()
+    files["news/x.nl.md"] = page("X", "![](https://example.org/a.png)", date="2026-03-18", summary="K.")
+    site = fixture_site(files)
+    assert any("news/x.nl.md: image: an image has no description" in p for p in problems(site))
+
+
+def test_a_file_name_without_language_is_named(tmp_path):
+    write_files(tmp_path / "content", {"news/x.md": page("X", date="2026-03-18", summary="K.")})
+    result = run_build(tmp_path, tmp_path / "content")
+    assert result.returncode == 1
+    assert "content/news/x.md: lang: the file name has no language; name it <name>.nl.md" in result.stderr
+
+
+def test_links_with_encoded_characters_resolve(fixture_site):
+    files = pair()
+    files["pages/a b.nl.md"] = page("A", summary="K.", single_language="true")
+    files["news/x.nl.md"] = page("X", "[a]({filename}/pages/a%20b.nl.md)", date="2026-03-18", summary="K.")
+    site = fixture_site(files)
+    assert problems(site) == []

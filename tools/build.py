@@ -1,0 +1,252 @@
+"""Safe build: Pelican into a temporary folder, swapped in for output/ only on success.
+
+    python tools/build.py [-s pelicanconf.py] [-c content] [-o output] [--strict]
+
+- Every problem of the run (our validation, our plugins, Pelican itself) is
+  collected and printed together, one per line, as `path: field: problem`.
+- Exit status 1 when there was an error (with --strict: also a warning),
+  2 when the build could not start. `output/` is then left exactly as it was.
+- Only a successful build replaces `output/`: the old folder is moved aside,
+  the new one moved in, and the old one removed last.
+"""
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOG_PREFIX = "[build]"
+
+# `[plugin] path: field: problem`, as our plugins log problems for authors.
+PROBLEM = re.compile(r"^\[(?P<plugin>[\w-]+)\] (?P<path>[^:\n]+): (?P<field>[\w -]+): (?P<text>.+)$", re.S)
+# Pelican's own messages about a content file, reworded for authors. Our
+# validation names the same files with more precise words; these only show
+# when validation did not already name the file.
+PELICAN_MESSAGES = [
+    (re.compile(r"^Could not process (?P<path>\S+)"), "file",
+     "the file could not be read; check its metadata lines at the top"),
+    (re.compile(r"^Skipping (?P<path>\S+): could not find information about '(?P<field>\w+)'"), None,
+     "this field is missing"),
+    # These two name the missing target, not the file that links to it.
+    (re.compile(r"^Unable to find '(?P<path>[^']+)', skipping url replacement"), "link",
+     "a {{filename}} or {{static}} link points to {path}, which does not exist"),
+    (re.compile(r"^Cannot get modification stamp for (?P<path>\S+)"), "link",
+     "a linked file, {path}, does not exist"),
+]
+
+
+class StopBuild(Exception):
+    """Content problems were found: nothing is written."""
+
+
+class Problem:
+    def __init__(self, level, path, field, text):
+        self.level, self.path, self.field, self.text = level, path, field, " ".join(text.split())
+
+    def __str__(self):
+        kind = "error" if self.level >= logging.ERROR else "warning"
+        return f"{self.path}: {self.field}: {self.text} ({kind})"
+
+
+class Collect(logging.Handler):
+    """Keeps every record of WARNING and above."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def _display(path, content):
+    """A content path as the author finds it: `content/news/x.nl.md`."""
+    path = path.strip()
+    if not os.path.isabs(path):
+        path = os.path.join(content, path)
+    path = os.path.abspath(path)
+    inside = path.startswith(os.getcwd() + os.sep)
+    return os.path.relpath(path) if inside else path
+
+
+def to_problems(records, content):
+    """Log records as problems for authors, in the order they happened."""
+    problems, named = [], set()
+    pelican_records = []
+    for record in records:
+        message = record.getMessage()
+        match = PROBLEM.match(message)
+        if match:
+            path = _display(match["path"], content)
+            named.add(path)
+            problems.append(Problem(record.levelno, path, match["field"], match["text"]))
+        else:
+            pelican_records.append((record, message))
+    for record, message in pelican_records:
+        for pattern, field, text in PELICAN_MESSAGES:
+            match = pattern.match(message)
+            if match:
+                parts = match.groupdict()
+                path = _display(parts["path"], content)
+                if field == "link":
+                    # Validation names the file that holds the broken link.
+                    target = os.path.basename(parts["path"])
+                    if any(p.field == "link" and target in p.text for p in problems):
+                        break
+                    path = "(site)"
+                elif path in named:
+                    break
+                problems.append(Problem(record.levelno, path, field or parts.get("field"),
+                                        text.format(**parts)))
+                break
+        else:
+            where = record.pathname if record.name.startswith("pelican") else record.name
+            first = message.strip().splitlines()[0] if message.strip() else message
+            problems.append(Problem(record.levelno, "(site)", "build", f"{first} [{os.path.basename(where)}]"))
+    # Grouped per file, so an author sees everything about one file together.
+    return sorted(problems, key=lambda p: p.path)
+
+
+def run_pelican(settings_file, content, output, collect, strict):
+    """Build into `output`; raises StopBuild when content has problems."""
+    from pelican import Pelican, signals
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        settings_file,
+        override={"PATH": os.path.abspath(content), "OUTPUT_PATH": os.path.abspath(output)},
+    )
+    pelican = Pelican(settings)
+    keep = settings.get("OUTPUT_RETENTION", [])
+
+    def stop_on_problems(generators):
+        # Runs after every plugin has read and checked the content: with
+        # problems, writing pages would only add follow-up errors.
+        levels = [r.levelno for r in collect.records]
+        if any(level >= logging.ERROR for level in levels) or (strict and levels):
+            raise StopBuild()
+
+    signals.all_generators_finalized.connect(stop_on_problems)
+    try:
+        pelican.run()
+    finally:
+        signals.all_generators_finalized.disconnect(stop_on_problems)
+    return keep
+
+
+def swap_in(new, output, keep=()):
+    """Replace `output` by `new`; the old folder goes only after the swap.
+
+    Entries named in `keep` (Pelican's OUTPUT_RETENTION, e.g. `.git`) move
+    over from the old folder into the new one first.
+    """
+    output = Path(output)
+    if not output.exists():
+        os.rename(new, output)
+        return
+    for name in keep:
+        source, target = output / name, Path(new) / name
+        if source.is_dir() and not target.exists():
+            shutil.copytree(source, target, symlinks=True)
+        elif source.is_file() and not target.exists():
+            shutil.copy2(source, target)
+    old = Path(tempfile.mkdtemp(prefix=f"{output.name}.old-", dir=output.parent))
+    old.rmdir()
+    os.rename(output, old)
+    try:
+        os.rename(new, output)
+    except OSError:
+        os.rename(old, output)
+        raise
+    shutil.rmtree(old)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Build the site safely; print every problem.")
+    parser.add_argument("-s", "--settings", default="pelicanconf.py")
+    parser.add_argument("-c", "--content", default="content")
+    parser.add_argument("-o", "--output", default="output")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TZ", "Europe/Brussels")
+    sys.path.insert(0, str(Path(args.settings).resolve().parent))
+    output = Path(args.output).resolve()
+    if not Path(args.content).is_dir():
+        print(f"{args.content}: folder: the content folder does not exist", file=sys.stderr)
+        return 2
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
+    tmp.chmod(0o755)
+
+    try:
+        collect, crash, keep = build(args, tmp)
+        return report_and_swap(collect.records, crash, args, tmp, output, keep)
+    finally:
+        # Whatever happened (even Ctrl+C), no half-built folder stays behind.
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(args, tmp):
+    """Run Pelican into `tmp`, collecting its records; returns
+    (collector, exception that stopped it or None, OUTPUT_RETENTION)."""
+    collect = Collect()
+    root = logging.getLogger()
+    root.addHandler(collect)
+    crash, keep = None, []
+    try:
+        keep = run_pelican(args.settings, args.content, tmp, collect, args.strict)
+    except StopBuild:
+        pass
+    except Exception as error:  # noqa: BLE001 - reported to the author
+        crash = error
+        check_text_only(args, collect)
+    finally:
+        root.removeHandler(collect)
+    return collect, crash, keep
+
+
+def check_text_only(args, collect):
+    """The build stopped before our validation ran: still name every problem
+    that can be seen in the text of the content files."""
+    from pelican.settings import read_settings
+
+    settings = read_settings(args.settings, override={"PATH": os.path.abspath(args.content)})
+    if "validation" not in settings.get("PLUGINS", []):
+        return
+    sys.path[:0] = [path for path in settings.get("PLUGIN_PATHS", []) if path not in sys.path]
+    from validation import validation
+
+    if not any(r.getMessage().startswith(validation.LOG_PREFIX) for r in collect.records):
+        validation.log_problems(validation.check_files(settings)[0])
+
+
+def report_and_swap(records, crash, args, tmp, output, keep):
+    """Print every problem; swap the new build in only when it succeeded."""
+    problems = to_problems(records, args.content)
+    if crash is not None:
+        problems.append(Problem(logging.CRITICAL, "(site)", "build",
+                                f"the build stopped: {type(crash).__name__}: {crash}"))
+    errors = [p for p in problems if p.level >= logging.ERROR]
+    failed = bool(errors) or (args.strict and problems)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if failed:
+        print(
+            f"{LOG_PREFIX} {len(errors)} error(s), {len(problems) - len(errors)} warning(s): "
+            f"nothing was published; {args.output}/ is unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    swap_in(tmp, output, keep)
+    print(f"{LOG_PREFIX} built {args.output}/ ({len(problems)} warning(s)).", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
