@@ -113,6 +113,7 @@ PLUGINS = [
     # Content model and validation
 
     # Theme
+    "error_pages",
 
     # Feeds and newsletter editions
 
