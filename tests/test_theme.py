@@ -89,3 +89,16 @@ def test_stylesheet_is_token_based_with_dark_and_print(site):
     rules_outside_tokens = re.sub(r":root \{.*?\}", "", CSS, flags=re.S)
     rules_outside_tokens = re.sub(r"@media print \{.*?\n\}", "", rules_outside_tokens, flags=re.S)
     assert re.findall(r"#[0-9a-fA-F]{3,6}\b", rules_outside_tokens) == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_catalog_entry_has_a_translation(lang):
+    # Also entries that are in the catalog but not (yet) in messages.pot,
+    # and none left fuzzy: gettext ignores fuzzy entries.
+    from babel.messages.pofile import read_po
+
+    path = ROOT / "theme" / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == [], f"{path.relative_to(ROOT)}: fill the msgstr of {untranslated}"
