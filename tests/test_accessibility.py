@@ -41,10 +41,12 @@ def opened(request, browser, served_site):
 
 
 def test_axe_finds_no_wcag_violations(opened, axe_source):
+    # Phone and desktop width, light and dark colour scheme (contrast differs).
     tab, _, _ = opened
-    for width in (320, 1280):
+    tab.add_script_tag(content=axe_source)
+    for width, scheme in ((320, "light"), (1280, "light"), (1280, "dark")):
         tab.set_viewport_size({"width": width, "height": 800})
-        tab.add_script_tag(content=axe_source)
+        tab.emulate_media(color_scheme=scheme)
         result = tab.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
@@ -52,7 +54,8 @@ def test_axe_finds_no_wcag_violations(opened, axe_source):
             (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
             for v in result["violations"]
         ]
-        assert violations == [], f"at {width}px: {violations}"
+        assert violations == [], f"at {width}px, {scheme}: {violations}"
+    tab.emulate_media(color_scheme="light")
 
 
 def test_no_request_leaves_the_site(opened):
