@@ -1,4 +1,4 @@
-"""Typography for content bodies and summaries: curly quotes, dashes, no widows.
+"""Typography for content bodies: curly quotes, dashes, no widows.
 
 Pelican's own TYPOGRIFY also rewrites titles into HTML (`<span class="caps">`),
 which an escaping theme then shows as code, so it stays off and this plugin
@@ -86,15 +86,8 @@ def typeset_content(content):
     if not isinstance(content, (Article, Page)):
         return
     conf = get_settings(content.settings)
-    if not conf["enabled"]:
-        return
-    if content._content:
+    if conf["enabled"] and content._content:
         content._content = typeset(content._content, conf["ignore_tags"])
-    # A summary written in the metadata is HTML like the body (lists and
-    # meta descriptions show it as text, so it must read the same).
-    if getattr(content, "_summary", None):
-        content._summary = typeset(content._summary, conf["ignore_tags"])
-        content.metadata["summary"] = content._summary
 
 
 def register():
