@@ -88,6 +88,15 @@ i18n-status: $(STAMP) ## List items without a counterpart, and counterparts olde
 
 # --- Theme review -------------------------------------------------------------
 
+.PHONY: screenshots
+screenshots: $(STAMP) ## Build and screenshot the key pages at 1280 and 390 px into screenshots/
+	"$(PY)" scripts/screenshots.py screenshots
+
+.PHONY: audit
+audit: $(STAMP) ## Build and print page sizes and Lighthouse scores of the key pages
+	@test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	"$(PY)" scripts/audit.py
+
 
 # --- Feeds and editions -------------------------------------------------------
 

@@ -119,6 +119,7 @@ PLUGINS = [
     "charts",
 
     # Theme
+    "error_pages",
 
     # Feeds and newsletter editions
 

@@ -53,8 +53,8 @@ def test_two_files_claiming_one_language_are_reported(fixture_site, pair):
 
 def test_list_pages_hold_one_language_each(fixture_site, pair):
     site = fixture_site(pair)
-    nl = [a["href"] for a in site.soup("nl/nieuws/").select("main h3 a")]
-    en = [a["href"] for a in site.soup("en/news/").select("main h3 a")]
+    nl = [a["href"] for a in site.soup("nl/nieuws/").select("main .news-card__title a")]
+    en = [a["href"] for a in site.soup("en/news/").select("main .news-card__title a")]
     assert nl == ["http://example.test/nl/nieuws/eerste/"]
     assert en == ["http://example.test/en/news/first/"]
 
@@ -66,7 +66,7 @@ def test_news_list_paginates_per_language_and_links_same_page(fixture_site):
         files[f"news/item{n}.en.md"] = page(f"Item {n}", date=f"2026-03-{n + 1:02d}", slug=f"item-{n}")
     site = fixture_site(files)
     second = site.soup("nl/nieuws/2/")
-    assert len(second.select("main h3 a")) == 2
+    assert len(second.select("main .news-card__title a")) == 2
     assert second.select_one(".language-switch a")["href"] == "http://example.test/en/news/2/"
     canonical = second.find("link", rel="canonical")["href"]
     assert canonical == "http://example.test/nl/nieuws/2/"

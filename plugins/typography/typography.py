@@ -3,13 +3,24 @@
 Pelican's own TYPOGRIFY also rewrites titles into HTML (`<span class="caps">`),
 which an escaping theme then shows as code, so it stays off and this plugin
 applies typogrify to rendered content only. Titles stay plain text.
+
+Two rules are added for Dutch and English:
+- Elisions take an apostrophe (’), never an opening quote (‘): `'s-Hertogenbosch`,
+  `'s avonds`, `'t`, `'n`, `rock 'n' roll`, `'24`, `the '80s`. Smartypants sees
+  a quote before a word and opens it; these are put right afterwards.
+- Dashes: `--` between digits is a range (10–20), ` -- ` between words a
+  spaced en dash, as both Dutch and British English set it; `---` stays an
+  em dash.
+Text inside `ignore_tags` (code, scripts) and inside tags (attributes) is
+never changed.
 """
 
 import logging
+import re
 
 from pelican import signals
 from pelican.contents import Article, Page
-from typogrify.filters import typogrify
+from typogrify.filters import process_ignores, typogrify
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[typography]"
@@ -17,8 +28,16 @@ LOG_PREFIX = "[typography]"
 DEFAULTS = {
     "enabled": True,
     # Tags whose text is never touched.
-    "ignore_tags": ["pre", "code", "kbd", "script", "style", "svg"],
+    "ignore_tags": ["pre", "code", "kbd", "samp", "script", "style", "svg", "math"],
 }
+
+# A straight quote not after a letter, before an elided letter or century:
+# 's 't 'n 'k 'm 'r, '24, '80s (a letter after the quote ends a word).
+ELISION = re.compile(r"(?<![^\W_])'(?=(?:[stnkmr]|\d\ds?)(?![^\W_]))")
+TAG = re.compile(r"(<[^>]*>)")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+RANGE_DASH = re.compile(r"(?<=\d)--(?=\d)")
+SPACED_DASH = re.compile(r"(?<=\s)--(?=\s)")
 
 
 def get_settings(settings):
@@ -28,11 +47,39 @@ def get_settings(settings):
     return dict(DEFAULTS, **user)
 
 
-def typeset(html, ignore_tags=()):
-    """Apply the typogrify filters to an HTML fragment."""
+def _in_text(html, ignore_tags, change):
+    """Apply `change` to the text of `html`: not to tags, not to ignored tags."""
+    out = []
+    for section, should_process in process_ignores(html, list(ignore_tags)):
+        if not should_process:
+            out.append(section)
+            continue
+        out += [part if TAG.fullmatch(part) else change(part) for part in TAG.split(section)]
+    return "".join(out)
+
+
+def _dashes(text):
+    text = text.replace("---", "&#8212;")
+    text = RANGE_DASH.sub("&#8211;", text)
+    return SPACED_DASH.sub("&#8211;", text)
+
+
+def _before_smartypants(text):
+    return ELISION.sub("&#8217;", _dashes(text))
+
+
+def typeset(html, ignore_tags=DEFAULTS["ignore_tags"]):
+    """Typeset an HTML fragment for Dutch or English readers."""
     if not html:
         return html
-    return typogrify(html, list(ignore_tags))
+    # Smartypants would turn the dashes of an HTML comment into em dashes.
+    comments = COMMENT.findall(html)
+    html = COMMENT.sub("\x00", html)
+    html = _in_text(html, ignore_tags, _before_smartypants)
+    html = typogrify(html, list(ignore_tags))
+    for comment in comments:
+        html = html.replace("\x00", comment, 1)
+    return html
 
 
 def typeset_content(content):

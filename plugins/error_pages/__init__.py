@@ -1,0 +1,1 @@
+from .error_pages import *  # noqa: F401,F403
