@@ -115,6 +115,7 @@ PLUGINS = [
     # Theme
 
     # Feeds and newsletter editions
+    "feeds",
 
     # Publishing and security
 
@@ -134,6 +135,9 @@ CACHE_CONTENT = False
 
 
 # --- Feeds and newsletter editions ------------------------------------------
+# Per-language RSS/Atom and per-domain RSS feeds, edition e-mail exports
+# (plugins/feeds). The defaults fit; FEEDS overrides single keys.
+FEEDS = {}
 
 
 # --- Publishing and security ------------------------------------------------
