@@ -17,20 +17,6 @@ import css_inline
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[feeds]"
 
-DEFAULTS = {
-    # Content folder of the editions.
-    "kind": "editions",
-    # File names next to the edition's web page.
-    "html": "email.html",
-    "text": "email.txt",
-    # Theme templates of the two versions.
-    "html_template": "edition_email.html",
-    "text_template": "edition_email.txt",
-    # Gmail clips messages over 102 KB; keep the HTML below it.
-    "max_bytes": 102 * 1024,
-}
-
-
 class _TextMaker(HTMLParser):
     """Plain text of rendered HTML: blocks become paragraphs, links keep
     their address in angle brackets, list items get a dash."""

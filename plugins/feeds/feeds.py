@@ -45,8 +45,19 @@ DEFAULTS = {
     "stylesheet": "feed.xsl",
     # The macros that give a feed its title and description.
     "labels": "partials/feed_labels.html",
-    # Newsletter editions: see editions.py.
-    "editions": editions.DEFAULTS,
+    # Newsletter editions, exported as e-mail (editions.py).
+    "editions": {
+        # Content folder of the editions.
+        "kind": "editions",
+        # File names next to the edition's web page.
+        "html": "email.html",
+        "text": "email.txt",
+        # Theme templates of the two versions.
+        "html_template": "edition_email.html",
+        "text_template": "edition_email.txt",
+        # Gmail clips messages over 102 KB; keep the HTML below it.
+        "max_bytes": 102 * 1024,
+    },
 }
 
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
@@ -64,7 +75,7 @@ def get_settings(settings):
     """FEEDS merged over DEFAULTS (and its `editions` part over theirs)."""
     user = settings.get("FEEDS", {}) or {}
     merged = _merge(DEFAULTS, user, "FEEDS")
-    merged["editions"] = _merge(editions.DEFAULTS, user.get("editions"), "FEEDS['editions']")
+    merged["editions"] = _merge(DEFAULTS["editions"], user.get("editions"), "FEEDS['editions']")
     return merged
 
 
