@@ -81,11 +81,11 @@ def write_exports(generator, conf):
             size = len(html.encode("utf-8"))
             if size > conf["max_bytes"]:
                 logger.error(
-                    "%s %s: the e-mail version is %d KB, more than the %d KB mail "
-                    "clients show without clipping; shorten the foreword or bundle "
-                    "fewer items",
-                    LOG_PREFIX, edition.relative_source_path, size // 1024,
-                    conf["max_bytes"] // 1024,
+                    "%s %s: the e-mail version is %.1f KB, more than the %.1f KB "
+                    "mail clients show without clipping; shorten the foreword or "
+                    "bundle fewer items",
+                    LOG_PREFIX, edition.relative_source_path, size / 1024,
+                    conf["max_bytes"] / 1024,
                 )
             generator.write_text(os.path.join(folder, conf["html"]), html)
             text = text_template.render(local).strip() + "\n"

@@ -29,7 +29,7 @@
         <h2 class="news-card__title">
           <a href="{link|atom:link[@rel='alternate']/@href}"><xsl:value-of select="title|atom:title"/></a>
         </h2>
-        <p class="news-card__meta"><xsl:value-of select="pubDate|substring(atom:published, 1, 10)"/></p>
+        <p class="news-card__meta"><xsl:value-of select="substring(pubDate, 1, 16)"/><xsl:value-of select="substring(atom:published, 1, 10)"/></p>
       </article>
     </xsl:for-each>
   </main>
