@@ -81,6 +81,10 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 
 # --- Feeds and editions -------------------------------------------------------
 
+.PHONY: feeds-report
+feeds-report: $(STAMP) ## List every feed and e-mail export in output/ with items, sizes and validity
+	"$(PY)" plugins/feeds/report.py "$(OUTPUTDIR)"
+
 
 # --- Publishing ---------------------------------------------------------------
 
