@@ -243,3 +243,18 @@ def test_unknown_feeds_setting_is_reported(fixture_site):
         FEEDS={"rsss": "x.xml"},
     )
     assert any("[feeds]" in e and "rsss" in e for e in built.errors())
+
+
+def test_feeds_and_exports_are_byte_identical_across_builds(tmp_path):
+    from conftest import build_site
+
+    first, second = tmp_path / "a" / "output", tmp_path / "b" / "output"
+    build_site(ROOT / "content", first)
+    build_site(ROOT / "content", second)
+    written = sorted(
+        p.relative_to(first) for p in first.rglob("*")
+        if p.suffix in {".xml", ".xsl"} or p.name.startswith("email.")
+    )
+    assert len(written) >= 10
+    for rel in written:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
