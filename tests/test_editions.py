@@ -129,3 +129,12 @@ def test_too_big_export_is_reported_with_the_file(fixture_site):
     built = fixture_site(EDITION_SITE, FEEDS={"editions": {"max_bytes": 1000}})
     errors = [e for e in built.errors() if "[feeds]" in e]
     assert any("editions/2026-04.en.md" in e and "KB" in e for e in errors)
+
+
+@pytest.mark.parametrize("lang, subscribe", [("nl", "nl/volg-ons/"), ("en", "en/subscribe/")])
+def test_edition_pages_and_archive_point_to_the_subscribe_page(site, lang, subscribe):
+    urls = edition_pages(site, lang)
+    archive = urls[0].rstrip("/").rsplit("/", 1)[0] + "/"
+    for url in urls + [archive]:
+        links = [a["href"] for a in site.soup(url).find("main").find_all("a")]
+        assert f"{site.siteurl}/{subscribe}" in links, url
