@@ -138,3 +138,12 @@ def test_edition_pages_and_archive_point_to_the_subscribe_page(site, lang, subsc
     for url in urls + [archive]:
         links = [a["href"] for a in site.soup(url).find("main").find_all("a")]
         assert f"{site.siteurl}/{subscribe}" in links, url
+
+
+def test_unknown_bundled_item_is_reported_with_the_file(fixture_site):
+    files = dict(EDITION_SITE)
+    files["editions/2026-04.en.md"] = edition("April", "2026-04-10", News="no-such-item")
+    built = fixture_site(files)
+    errors = [e for e in built.errors() if "[feeds]" in e]
+    assert any("editions/2026-04.en.md" in e and "no-such-item" in e for e in errors)
+    assert not any("2026-02" in e for e in errors)

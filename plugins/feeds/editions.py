@@ -66,6 +66,22 @@ def email_html(rendered, page_url):
     return inliner.inline(rendered)
 
 
+def check_bundled(edition, by_key):
+    """Report `News`/`Tips` entries of an edition that name no item of its
+    language, worded for the author."""
+    for field, kind in (("news", "news"), ("tips", "tips")):
+        raw = edition.metadata.get(field, "")
+        keys = [k.strip() for k in raw.split(",")] if isinstance(raw, str) else list(raw)
+        for key in filter(None, keys):
+            if edition.lang not in by_key.get(f"{kind}/{key}", {}):
+                logger.error(
+                    "%s %s: %s: there is no %s item %r in content/%s/; write the file "
+                    "name without language and extension (%s/%s.%s.md)",
+                    LOG_PREFIX, edition.relative_source_path, field.capitalize(),
+                    edition.lang, key, kind, kind, key, edition.lang,
+                )
+
+
 def write_exports(generator, conf):
     """Write email.html and email.txt for every edition in every language."""
     context = generator.context
@@ -75,6 +91,7 @@ def write_exports(generator, conf):
     text_template = generator.env.get_template(conf["text_template"])
     for lang in context.get("languages", []):
         for edition in context["by_lang"].get(lang, {}).get(conf["kind"], []):
+            check_bundled(edition, context.get("by_key", {}))
             folder = os.path.dirname(edition.save_as)
             local = dict(context, page=edition, lang=lang, SITEURL=siteurl)
             html = email_html(html_template.render(local), f"{siteurl}/{edition.url}")
