@@ -258,3 +258,17 @@ def test_feeds_and_exports_are_byte_identical_across_builds(tmp_path):
     assert len(written) >= 10
     for rel in written:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_titles_with_ampersands_are_escaped_once(fixture_site):
+    news = page("R&D <and> more", Date="2026-03-18")
+    built = fixture_site(
+        {"news/one.nl.md": news, "news/one.en.md": news},
+        SITENAME="Eindhoven & Limburg",
+    )
+    for url in ("en/news/rss.xml", "en/news/atom.xml"):
+        result = parsed(built, url)
+        assert not result.bozo
+        assert result.feed.title.startswith("Eindhoven & Limburg")
+        titles = [t.text for t in xml(built, url).iter("title", "{*}title")]
+        assert "R&D <and> more" in titles

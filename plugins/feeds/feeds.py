@@ -25,6 +25,7 @@ from html import unescape
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
@@ -197,6 +198,12 @@ class FeedIndex:
         return f"{lang}/{name}" if name else ""
 
 
+def plain(label):
+    """A label rendered by a template macro as plain text (feedgenerator
+    escapes it once more)."""
+    return Markup(label).unescape().strip()
+
+
 def _item_author(item, settings):
     partners = getattr(item, "partner_items", [])
     return ", ".join(p.title for p in partners) or settings.get("AUTHOR", "")
@@ -210,9 +217,9 @@ def build_feed(feed, index, labels, settings):
     newest_news = [i.date for i in index.context["by_lang"][feed.lang].get(
         index.conf["news_kind"], [])]
     generated = cls(
-        title=str(labels.title(feed)).strip(),
+        title=plain(labels.title(feed)),
         link=f"{siteurl}/{feed.page.url}",
-        description=str(labels.description(feed)).strip(),
+        description=plain(labels.description(feed)),
         language=index.context["html_langs"].get(feed.lang, feed.lang),
         feed_url=f"{siteurl}/{feed.save_as}",
         feed_guid=f"{siteurl}/{feed.save_as}",
