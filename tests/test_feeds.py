@@ -186,16 +186,20 @@ def test_subscribe_page_lists_every_feed_and_links_its_counterpart(site, lang, s
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_feeds_name_a_stylesheet_from_our_own_origin(site, lang):
-    raw = site.path(language_feed(lang)).read_text("utf-8")
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_feeds_name_a_stylesheet_from_our_own_origin(site, lang, fmt):
+    raw = site.path(language_feed(lang, fmt)).read_text("utf-8")
     match = re.search(r'<\?xml-stylesheet href="([^"]+)" type="text/xsl"', raw)
     assert match and match.group(1).startswith(site.siteurl + "/")
     stylesheet = etree.parse(str(site.path(match.group(1))))
-    transformed = etree.XSLT(stylesheet)(xml(site, language_feed(lang)))
+    transformed = etree.XSLT(stylesheet)(xml(site, language_feed(lang, fmt)))
     assert transformed.getroot().get("lang") == lang
     titles = [a.text for a in transformed.getroot().iter("a")]
-    for entry in parsed(site, language_feed(lang)).entries:
+    shown = " ".join(transformed.getroot().itertext())
+    for entry in parsed(site, language_feed(lang, fmt)).entries:
         assert entry.title in titles
+        # Dates read as on the item's page, in the page's language.
+        assert site.soup(entry.link).find("time").get_text(strip=True) in shown
 
 
 NEWS = page(

@@ -25,6 +25,7 @@ from html import unescape
 from urllib.parse import urljoin
 
 from feedgenerator import Atom1Feed, Rss201rev2Feed
+from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
@@ -61,6 +62,8 @@ DEFAULTS = {
     },
 }
 
+# One date per month, for the month names in the feed stylesheet.
+MONTHS = [datetime.date(2000, month, 1) for month in range(1, 13)]
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 
@@ -114,7 +117,19 @@ class RssFeed(_NewestItemDate, Rss201rev2Feed):
 
 
 class AtomFeed(_NewestItemDate, Atom1Feed):
-    pass
+    """Atom with the stylesheet processing instruction that feedgenerator
+    writes for RSS only."""
+
+    add_stylesheets = Rss201rev2Feed.add_stylesheets
+
+    def write(self, outfile, encoding):
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 @dataclass
@@ -262,7 +277,7 @@ class FeedsGenerator(Generator):
             for lang in self.context.get("languages", []):
                 self.write_text(
                     self.index.stylesheet_url(lang),
-                    template.render(dict(self.context, lang=lang)),
+                    template.render(dict(self.context, lang=lang, month_dates=MONTHS)),
                 )
         for feed in self.index.all:
             generated = build_feed(

@@ -29,11 +29,44 @@
         <h2 class="news-card__title">
           <a href="{link|atom:link[@rel='alternate']/@href}"><xsl:value-of select="title|atom:title"/></a>
         </h2>
-        <p class="news-card__meta"><xsl:value-of select="substring(pubDate, 1, 16)"/><xsl:value-of select="substring(atom:published, 1, 10)"/></p>
+        <p class="news-card__meta">
+          <xsl:choose>
+            <xsl:when test="pubDate">
+              <xsl:call-template name="date">
+                <xsl:with-param name="day" select="substring(pubDate, 6, 2)"/>
+                <xsl:with-param name="month" select="substring(pubDate, 9, 3)"/>
+                <xsl:with-param name="year" select="substring(pubDate, 13, 4)"/>
+              </xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="date">
+                <xsl:with-param name="day" select="substring(atom:published, 9, 2)"/>
+                <xsl:with-param name="month" select="substring(atom:published, 6, 2)"/>
+                <xsl:with-param name="year" select="substring(atom:published, 1, 4)"/>
+              </xsl:call-template>
+            </xsl:otherwise>
+          </xsl:choose>
+        </p>
       </article>
     </xsl:for-each>
   </main>
 </body>
 </html>
+</xsl:template>
+{# A date in this language: the month is RFC 822's English abbreviation
+   (RSS) or its number (Atom); the names come from CLDR through Babel. #}
+<xsl:template name="date">
+  <xsl:param name="day"/>
+  <xsl:param name="month"/>
+  <xsl:param name="year"/>
+  <xsl:value-of select="number($day)"/>
+  <xsl:text> </xsl:text>
+  <xsl:choose>
+  {% for month in month_dates %}
+    <xsl:when test="$month = '{{ ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][loop.index0] }}' or $month = '{{ "%02d"|format(loop.index) }}'">{{ month|format_date("MMMM") }}</xsl:when>
+  {% endfor %}
+  </xsl:choose>
+  <xsl:text> </xsl:text>
+  <xsl:value-of select="$year"/>
 </xsl:template>
 </xsl:stylesheet>
