@@ -100,6 +100,10 @@ audit: $(STAMP) ## Build and print page sizes and Lighthouse scores of the key p
 
 # --- Feeds and editions -------------------------------------------------------
 
+.PHONY: feeds-report
+feeds-report: $(STAMP) ## List every feed and e-mail export in output/ with items, sizes and validity
+	"$(PY)" plugins/feeds/report.py "$(OUTPUTDIR)"
+
 
 # --- Publishing ---------------------------------------------------------------
 

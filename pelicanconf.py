@@ -122,6 +122,7 @@ PLUGINS = [
     "error_pages",
 
     # Feeds and newsletter editions
+    "feeds",
 
     # Publishing and security
 
@@ -144,6 +145,9 @@ OUTPUT_RETENTION = [".git"]
 
 
 # --- Feeds and newsletter editions ------------------------------------------
+# Per-language RSS/Atom and per-domain RSS feeds, edition e-mail exports
+# (plugins/feeds). The defaults fit; FEEDS overrides single keys.
+FEEDS = {}
 
 
 # --- Publishing and security ------------------------------------------------

@@ -1,0 +1,1 @@
+from .feeds import *  # noqa: F401,F403
