@@ -117,6 +117,7 @@ PLUGINS = [
     # Feeds and newsletter editions
 
     # Publishing and security
+    "github_pages",
 
     # Search and build speed
 
@@ -137,6 +138,9 @@ CACHE_CONTENT = False
 
 
 # --- Publishing and security ------------------------------------------------
+# GitHub Pages: `.nojekyll` is always written; set a custom domain (just the
+# host name, e.g. "www.example.org") to have a CNAME file written as well.
+GITHUB_PAGES = {"custom_domain": ""}
 
 
 # --- Search and build speed -------------------------------------------------

@@ -209,3 +209,31 @@ def served_site(tmp_path_factory):
     records = build_site(ROOT / "content", out, siteurl=base)
     yield Site(out, base, records)
     server.shutdown()
+
+
+# --- Publishing: the project as a fresh clone would have it -------------------
+
+PROJECT_FILES = [
+    "content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "Makefile",
+    "requirements.txt", "package.json", "package-lock.json",
+]
+
+
+def copy_project(dest):
+    """Copy what a build reads (sources, settings, Makefile) to `dest`.
+
+    Timestamps are kept, so the Makefile sees the shared .venv as up to date.
+    Returns `dest`.
+    """
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=ignore, copy_function=shutil.copy2)
+        elif source.exists():
+            shutil.copy2(source, dest / name)
+    if (ROOT / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
