@@ -118,6 +118,7 @@ PLUGINS = [
 
     # Publishing and security
     "github_pages",
+    "outbound_links",
 
     # Search and build speed
 
