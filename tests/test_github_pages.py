@@ -68,3 +68,16 @@ def test_make_github_pushes_the_built_site_to_a_gh_pages_branch(tmp_path):
     home = git("show", "gh-pages:nl/index.html", cwd=remote)
     assert home == (output / "nl" / "index.html").read_text("utf-8")
     assert f'href="{siteurl}/theme/css/site.css"' in home
+
+
+def test_make_github_refuses_to_publish_without_the_public_address(tmp_path):
+    project = copy_project(tmp_path / "project")
+    env = {k: v for k, v in os.environ.items() if k != "SITEURL"}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "github", f"VENV={ROOT / '.venv'}",
+         f"GITHUB_REMOTE={tmp_path / 'nowhere.git'}"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode != 0
+    assert "set SITEURL to the public address" in result.stderr
+    assert not (project / "output").exists()
