@@ -1,9 +1,12 @@
 """GitHub Pages: .nojekyll always, CNAME only for a custom domain, `make github`."""
 
 import os
+import shutil
 import subprocess
 
-from conftest import ROOT, copy_project, page
+import pytest
+
+from conftest import ROOT, copy_project, page, require
 
 NEWS = {"news/item.nl.md": page("Nieuws", Date="2026-03-18", Single_language="true")}
 
@@ -36,13 +39,19 @@ def test_unknown_setting_is_reported(fixture_site):
     assert any("unknown key 'domain'" in error for error in site.errors())
 
 
+@pytest.fixture
+def git_and_make():
+    for tool in ("git", "make"):
+        require(shutil.which(tool), f"{tool} is not installed (apt-get install {tool})")
+
+
 def git(*args, cwd):
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
     ).stdout
 
 
-def test_make_github_pushes_the_built_site_to_a_gh_pages_branch(tmp_path):
+def test_make_github_pushes_the_built_site_to_a_gh_pages_branch(tmp_path, git_and_make):
     remote = tmp_path / "remote.git"
     git("init", "--quiet", "--bare", str(remote), cwd=tmp_path)
     project = copy_project(tmp_path / "project")
@@ -70,7 +79,7 @@ def test_make_github_pushes_the_built_site_to_a_gh_pages_branch(tmp_path):
     assert f'href="{siteurl}/theme/css/site.css"' in home
 
 
-def test_make_github_refuses_to_publish_without_the_public_address(tmp_path):
+def test_make_github_refuses_to_publish_without_the_public_address(tmp_path, git_and_make):
     project = copy_project(tmp_path / "project")
     env = {k: v for k, v in os.environ.items() if k != "SITEURL"}
     result = subprocess.run(

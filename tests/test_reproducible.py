@@ -3,10 +3,11 @@ they run: other folders, time zones, hash seeds, locales and file times."""
 
 import hashlib
 import os
+import shutil
 import subprocess
 import time
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, require
 
 SITEURL = "https://example.github.io/portal"
 
@@ -30,6 +31,7 @@ def digests(folder):
 
 
 def test_two_builds_in_different_places_and_settings_are_identical(tmp_path):
+    require(shutil.which("make"), "make is not installed (apt-get install make)")
     first = copy_project(tmp_path / "first")
     second = copy_project(tmp_path / "elsewhere" / "second copy")
     # A fresh clone gets new file times: nothing may depend on them.
