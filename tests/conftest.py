@@ -213,27 +213,42 @@ def served_site(tmp_path_factory):
 
 # --- Publishing: the project as a fresh clone would have it -------------------
 
-PROJECT_FILES = [
-    "content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "Makefile",
-    "requirements.txt", "package.json", "package-lock.json",
-]
+# Never copied: built output, installed tools, caches.
+NOT_PROJECT_FILES = [".git", ".venv", "node_modules", "output", "cache", "__pycache__",
+                     ".pytest_cache", "*.pyc", "*.mo"]
+
+
+def project_files():
+    """Relative paths of the files a commit would hold: tracked files and new
+    files that are not ignored (git), else every file but NOT_PROJECT_FILES."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, capture_output=True, check=True,
+        ).stdout.decode("utf-8").split("\0")
+        return sorted(rel for rel in listed if rel and (ROOT / rel).is_file())
+    except (OSError, subprocess.CalledProcessError):
+        skip = shutil.ignore_patterns(*NOT_PROJECT_FILES)
+        found = []
+        for folder, dirs, files in os.walk(ROOT):
+            dirs[:] = sorted(set(dirs) - skip(folder, dirs))
+            found += [os.path.relpath(os.path.join(folder, name), ROOT)
+                      for name in sorted(set(files) - skip(folder, files))]
+        return found
 
 
 def copy_project(dest):
-    """Copy what a build reads (sources, settings, Makefile) to `dest`.
+    """Copy the project as a fresh clone would have it to `dest` (without .git).
 
     Timestamps are kept, so the Makefile sees the shared .venv as up to date.
     Returns `dest`.
     """
     dest = Path(dest)
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name, ignore=ignore, copy_function=shutil.copy2)
-        elif source.exists():
-            shutil.copy2(source, dest / name)
+    for rel in project_files():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, dest / rel)
     if (ROOT / "node_modules").is_dir():
         (dest / "node_modules").symlink_to(ROOT / "node_modules")
     return dest
