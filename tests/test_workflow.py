@@ -75,6 +75,7 @@ def test_only_the_deploy_job_may_write_pages_and_ask_for_a_token():
         assert text.count(permission) == 1
         assert permission in deploy
     assert "name: github-pages" in deploy
+    assert "if: github.ref == 'refs/heads/main'" in deploy
 
 
 def test_no_expression_inside_run_scripts():
