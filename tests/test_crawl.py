@@ -20,7 +20,7 @@ REFERENCES = [
     ("video", "poster"), ("audio", "src"), ("track", "src"), ("iframe", "src"),
     ("form", "action"), ("object", "data"), ("embed", "src"),
 ]
-FEED_TYPES = ("application/atom+xml", "application/rss+xml", "application/xml", "text/xml")
+XML_TYPES = ("application/atom+xml", "application/rss+xml", "application/xml", "text/xml")
 
 
 def references(soup):
@@ -33,13 +33,16 @@ def references(soup):
                 yield value
 
 
-def feed_references(text):
-    """Addresses inside an RSS or Atom feed: <link href>, <link>..</link>, enclosures."""
+def xml_references(text):
+    """Addresses inside a feed or sitemap: its stylesheet, <link href>,
+    <link>..</link>, enclosures, sitemap <loc> and alternates."""
+    for match in re.finditer(r"<\?xml-stylesheet\b[^>]*\bhref=[\"']([^\"']+)", text):
+        yield match.group(1)
     soup = BeautifulSoup(text, "xml")
-    for tag in soup.find_all(["link", "enclosure", "content", "icon", "logo", "url"]):
+    for tag in soup.find_all(["link", "enclosure", "content", "icon", "logo", "url", "loc"]):
         if tag.get("href") or tag.get("url") or tag.get("src"):
             yield tag.get("href") or tag.get("url") or tag.get("src")
-        elif tag.string and tag.name in ("link", "icon", "logo", "url"):
+        elif tag.string and tag.name in ("link", "icon", "logo", "url", "loc"):
             yield tag.string.strip()
 
 
@@ -92,8 +95,8 @@ class Crawl:
             if kind == "text/html":
                 soup = self.pages[address] = BeautifulSoup(text, "html.parser")
                 found = references(soup)
-            elif kind in FEED_TYPES or address.endswith((".xml", ".atom", ".rss")):
-                found = feed_references(text)
+            elif kind in XML_TYPES or address.endswith((".xml", ".atom", ".rss")):
+                found = xml_references(text)
             elif kind == "text/css":
                 found = css_references(text)
             else:
@@ -113,9 +116,14 @@ class Crawl:
 
 @pytest.fixture(scope="module")
 def crawl(served_site):
-    # Not-found pages are reached by mistyped addresses, not links: start there too.
-    not_found = [served_site.url_of(file) for file in sorted(served_site.output.rglob("404.html"))]
-    return Crawl(served_site.siteurl).run(served_site.siteurl + "/", *not_found)
+    # Not-found pages are reached by mistyped addresses, and the sitemap by
+    # search engines, not by links: start there too.
+    starts = sorted(served_site.output.rglob("404.html")) + sorted(
+        served_site.output.glob("sitemap*.xml")
+    )
+    return Crawl(served_site.siteurl).run(
+        served_site.siteurl + "/", *(served_site.url_of(file) for file in starts)
+    )
 
 
 def test_nothing_the_pages_point_at_is_broken(crawl):
@@ -141,11 +149,22 @@ def test_the_crawl_follows_stylesheets_and_both_languages(crawl, served_site):
 def test_the_crawler_reports_a_broken_link_and_anchor(tmp_path):
     (tmp_path / "index.html").write_text(
         '<a href="missing.html">x</a> <a href="#nowhere">y</a> <a href="/elsewhere">z</a>'
+        ' <link rel="alternate" type="application/rss+xml" href="feed.xml">'
+    )
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="feed.xsl"?>'
+        "<rss><channel><item><link>gone.html</link></item></channel></rss>"
     )
     server, base = serve_folder(tmp_path, "/portal")
     try:
         broken = Crawl(base).run(base + "/").broken
     finally:
         server.shutdown()
-    problems = sorted(problem for _, _, problem in broken)
-    assert problems == ["HTTP 404", "no such anchor", "outside the site's sub-path"]
+    problems = sorted((url.rsplit("/", 1)[-1], problem) for _, url, problem in broken)
+    assert problems == [
+        ("#nowhere", "no such anchor"),
+        ("elsewhere", "outside the site's sub-path"),
+        ("feed.xsl", "HTTP 404"),
+        ("gone.html", "HTTP 404"),
+        ("missing.html", "HTTP 404"),
+    ]
