@@ -181,6 +181,14 @@ def test_an_existing_rel_is_kept(fixture_site):
     assert links["https://www.example.org/"] == ["nofollow", "noopener", "noreferrer"]
 
 
+def test_unknown_outbound_links_setting_is_reported(fixture_site):
+    site = fixture_site(
+        {"pages/about.nl.md": page("Over", Single_language="true")},
+        OUTBOUND_LINKS={"target": "_blank"},
+    )
+    assert any("unknown key 'target'" in error for error in site.errors())
+
+
 # --- In a browser: the policy holds and nothing leaves the site ----------------
 
 WATCH_VIOLATIONS = """
