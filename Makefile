@@ -106,6 +106,16 @@ feeds-report: $(STAMP) ## List every feed and e-mail export in output/ with item
 
 
 # --- Publishing ---------------------------------------------------------------
+# `make github` publishes to a branch, for repositories whose Pages source is
+# "Deploy from a branch"; the workflow in .github/ needs none of this.
+GITHUB_REMOTE ?= origin
+GITHUB_BRANCH ?= gh-pages
+
+.PHONY: github
+github: publish ## Build and push output/ to the gh-pages branch: SITEURL=https://org.github.io/repo make github
+	"$(VENV)/bin/ghp-import" --no-jekyll --force --push \
+		--remote "$(GITHUB_REMOTE)" --branch "$(GITHUB_BRANCH)" \
+		--message "Publish the site" "$(OUTPUTDIR)"
 
 
 # --- Search and speed ---------------------------------------------------------

@@ -125,6 +125,8 @@ PLUGINS = [
     "feeds",
 
     # Publishing and security
+    "github_pages",
+    "outbound_links",
 
     # Search and build speed
 
@@ -151,6 +153,9 @@ FEEDS = {}
 
 
 # --- Publishing and security ------------------------------------------------
+# GitHub Pages: `.nojekyll` is always written; set a custom domain (just the
+# host name, e.g. "www.example.org") to have a CNAME file written as well.
+GITHUB_PAGES = {"custom_domain": ""}
 
 
 # --- Search and build speed -------------------------------------------------

@@ -230,3 +230,46 @@ def run_build(tmp, content, *args, **env):
                "-c", str(content), "-o", str(tmp / "output"), *args]
     env = dict({"PATH": "/usr/bin:/bin", "TZ": "UTC", "SITEURL": "http://example.test"}, **env)
     return subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env)
+
+
+# --- Publishing: the project as a fresh clone would have it -------------------
+
+# Never copied: built output, installed tools, caches.
+NOT_PROJECT_FILES = [".git", ".venv", "node_modules", "output", "cache", "__pycache__",
+                     ".pytest_cache", "*.pyc", "*.mo"]
+
+
+def project_files():
+    """Relative paths of the files a commit would hold: tracked files and new
+    files that are not ignored (git), else every file but NOT_PROJECT_FILES."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, capture_output=True, check=True,
+        ).stdout.decode("utf-8").split("\0")
+        return sorted(rel for rel in listed if rel and (ROOT / rel).is_file())
+    except (OSError, subprocess.CalledProcessError):
+        skip = shutil.ignore_patterns(*NOT_PROJECT_FILES)
+        found = []
+        for folder, dirs, files in os.walk(ROOT):
+            dirs[:] = sorted(set(dirs) - skip(folder, dirs))
+            found += [os.path.relpath(os.path.join(folder, name), ROOT)
+                      for name in sorted(set(files) - skip(folder, files))]
+        return found
+
+
+def copy_project(dest):
+    """Copy the project as a fresh clone would have it to `dest` (without .git).
+
+    Timestamps are kept, so the Makefile sees the shared .venv as up to date.
+    Returns `dest`.
+    """
+    dest = Path(dest)
+    for rel in project_files():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, dest / rel)
+    if (ROOT / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest

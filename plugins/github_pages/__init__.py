@@ -1,0 +1,1 @@
+from .github_pages import *  # noqa: F401,F403

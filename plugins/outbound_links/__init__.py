@@ -1,0 +1,1 @@
+from .outbound_links import *  # noqa: F401,F403
