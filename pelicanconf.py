@@ -119,6 +119,7 @@ PLUGINS = [
     # Publishing and security
 
     # Search and build speed
+    "search",
 
 ]
 
