@@ -120,6 +120,7 @@ PLUGINS = [
 
     # Search and build speed
     "search",
+    "fastbuild",
 
 ]
 
