@@ -5,6 +5,8 @@
   processes; Pelican's reader then takes the finished result.
 - Results are kept in `<CACHE_PATH>/fastbuild/` by the file's content hash,
   so a rebuild renders only the files that changed.
+- Pages whose inputs did not change are not written again, and news and page
+  pages are rendered in forked worker processes (see writing.py).
 - The typography step runs here, once per file, instead of on every content
   object in the main process; the rules themselves stay in plugins/typography.
 
@@ -25,6 +27,8 @@ from pelican.urlwrappers import URLWrapper
 
 import typography
 
+from . import writing
+
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
 
@@ -35,6 +39,10 @@ DEFAULTS = {
     "min_files_for_workers": 64,
     # Keep rendered files between builds.
     "cache": True,
+    # Do not write again pages whose inputs did not change since the last build.
+    "skip_unchanged": True,
+    # Render news and page pages in this many forked processes (1: in the build process).
+    "write_workers": os.cpu_count() or 1,
 }
 # Settings that change what a Markdown file renders to.
 RENDER_SETTINGS = [
@@ -218,9 +226,28 @@ def take_over_typography(pelican):
     signals.content_object_init.disconnect(typography.typeset_content)
 
 
-def save_cache(pelican):
-    prepared = _state.pop("prepared", None)
+def use_fast_writer(pelican):
+    if not active(pelican.settings):
+        return None
     conf = get_settings(pelican.settings)
+    prepared = _state.get("prepared") or {"results": {}}
+    digests = {path: key for path, (key, _) in prepared["results"].items()}
+    writing.start(pelican.settings, digests, conf["cache"] and conf["skip_unchanged"],
+                  conf["write_workers"])
+    return writing.FastWriter
+
+
+def write_deferred(generator, writer=None):
+    if isinstance(writer, writing.FastWriter) and active(generator.settings):
+        writer.flush(get_settings(generator.settings)["write_workers"])
+
+
+def save_cache(pelican):
+    if not active(pelican.settings):
+        return
+    conf = get_settings(pelican.settings)
+    writing.finish(pelican.settings, keep=conf["cache"])
+    prepared = _state.pop("prepared", None)
     if not prepared or not conf["cache"]:
         return
     if not prepared["changed"] and len(prepared["cached"]) == len(prepared["results"]):
@@ -237,4 +264,8 @@ def save_cache(pelican):
 def register():
     signals.initialized.connect(take_over_typography)
     signals.readers_init.connect(use_prepared_reader)
+    signals.get_writer.connect(use_fast_writer)
+    signals.article_writer_finalized.connect(write_deferred)
+    signals.page_writer_finalized.connect(write_deferred)
+    signals.content_written.connect(writing.note_written)
     signals.finalized.connect(save_cache)
