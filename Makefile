@@ -86,3 +86,6 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 
 
 # --- Search and speed ---------------------------------------------------------
+.PHONY: bench
+bench: $(STAMP) ## Time cold and warm builds against plain Pelican (BENCH_N="500 2000")
+	"$(PY)" tools/bench.py $(BENCH_N)

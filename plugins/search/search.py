@@ -13,12 +13,12 @@
   sorted and Pagefind's unused ready-made interfaces are not kept.
 """
 
+import hashlib
 import json
 import logging
 import os
 import shutil
 import subprocess
-import tempfile
 from html import escape
 
 from markupsafe import Markup
@@ -51,6 +51,7 @@ DEFAULTS = {
 }
 
 _indexing = {}
+_sites = {}
 
 
 def get_settings(settings):
@@ -77,21 +78,38 @@ def source_page(item, html_lang, date_text):
 
 
 def write_sources(context, settings, folder):
-    """One source page per content item, at the item's URL; returns how many."""
+    """One source page per content item, at the item's URL, in `folder`.
+
+    Only changed files are written and stale ones removed. Returns the number
+    of pages and a digest of all of them.
+    """
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
-    count = 0
+    digest = hashlib.sha256()
+    wanted = set()
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
-        for items in kinds.values():
-            for item in items:
+        for kind in sorted(kinds):
+            for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
                 date_text = localizer.format_date({}, date, lang=lang) if date else ""
+                text = source_page(item, html_langs.get(lang, lang), date_text).encode()
                 target = os.path.join(folder, item.url, "index.html")
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "w", encoding="utf-8") as handle:
-                    handle.write(source_page(item, html_langs.get(lang, lang), date_text))
-                count += 1
-    return count
+                wanted.add(os.path.normpath(target))
+                digest.update(target.encode() + b"\0" + text + b"\0")
+                try:
+                    with open(target, "rb") as handle:
+                        if handle.read() == text:
+                            continue
+                except OSError:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(text)
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.normpath(os.path.join(root, name))
+            if path not in wanted:
+                os.remove(path)
+    return len(wanted), digest.hexdigest()
 
 
 class SearchPagesGenerator(Generator):
@@ -116,6 +134,7 @@ class SearchPagesGenerator(Generator):
         for page in self.search_pages:
             page.translations = [o for o in self.search_pages if o is not page]
         self.context["search_pages"] = {page.lang: page for page in self.search_pages}
+        _sites[os.path.abspath(self.settings["OUTPUT_PATH"])] = (self.context, self.settings)
 
     def generate_output(self, writer):
         conf = get_settings(self.settings)
@@ -130,36 +149,54 @@ class SearchPagesGenerator(Generator):
                 lang=page.lang,
                 news_list=news.get(("news", page.lang)),
             )
-        if conf["index"]:
-            start_indexing(self.context, self.settings, conf)
 
 
-def start_indexing(context, settings, conf):
-    """Start Pagefind, which runs beside Pelican while it writes the remaining pages."""
+def start_indexing(pelican):
+    """Start Pagefind as soon as all content is read (Pelican asks for its writer
+    then), so that it runs beside Pelican while the pages are written."""
+    site = _sites.pop(os.path.abspath(pelican.output_path), None)
+    if site is None:
+        return None
+    context, settings = site
+    conf = get_settings(settings)
+    if not conf["index"]:
+        return None
     from pagefind_bin_extended import get_executable
 
     bundle_path = os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"]))
-    shutil.rmtree(bundle_path, ignore_errors=True)
-    sources = tempfile.mkdtemp(prefix="search-sources-")
-    count = write_sources(context, settings, sources)
-    process = subprocess.Popen(
-        [str(get_executable()), "--site", sources, "--output-path", bundle_path],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = (
-        process, {"count": count, "path": bundle_path, "sources": sources, "drop": conf["drop"]},
-    )
+    sources = os.path.join(settings.get("CACHE_PATH", "cache"), "search-sources")
+    count, digest = write_sources(context, settings, sources)
+    stamp = os.path.join(sources + ".digest")
+    job = {"count": count, "path": bundle_path, "drop": conf["drop"], "stamp": stamp,
+           "digest": digest, "process": None}
+    try:
+        with open(stamp, encoding="utf-8") as handle:
+            unchanged = handle.read() == f"{digest} {bundle_path}"
+    except OSError:
+        unchanged = False
+    if not (unchanged and os.path.exists(os.path.join(bundle_path, "pagefind-entry.json"))):
+        shutil.rmtree(bundle_path, ignore_errors=True)
+        if os.path.exists(stamp):
+            os.remove(stamp)
+        job["process"] = subprocess.Popen(
+            [str(get_executable()), "--site", sources, "--output-path", bundle_path],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = job
+    return None
 
 
 def finish_indexing(pelican):
     job = _indexing.pop(os.path.abspath(pelican.output_path), None)
     if job is None:
         return
-    process, job = job
+    process = job["process"]
+    if process is None:
+        logger.info("%s the search index is up to date", LOG_PREFIX)
+        return
     output, _ = process.communicate()
-    shutil.rmtree(job["sources"], ignore_errors=True)
     if process.returncode != 0:
         logger.error("%s the search index could not be built (Pagefind said: %s)",
                      LOG_PREFIX, output.strip()[-2000:])
@@ -169,6 +206,8 @@ def finish_indexing(pelican):
         target = os.path.join(job["path"], name)
         if os.path.exists(target):
             os.remove(target)
+    with open(job["stamp"], "w", encoding="utf-8") as handle:
+        handle.write(f"{job['digest']} {job['path']}")
     logger.info("%s indexed %d pages into %s", LOG_PREFIX, job["count"], job["path"])
 
 
@@ -188,4 +227,5 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(start_indexing)
     signals.finalized.connect(finish_indexing)
