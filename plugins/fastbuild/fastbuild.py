@@ -21,6 +21,7 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
+from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
@@ -237,6 +238,17 @@ def use_fast_writer(pelican):
     return writing.FastWriter
 
 
+def cache_templates(generator):
+    """Compiled templates are kept in the cache too (each generator has its own
+    template environment, so every build compiles them several times otherwise)."""
+    if not active(generator.settings) or not hasattr(generator, "env"):
+        return
+    if get_settings(generator.settings)["cache"]:
+        folder = os.path.join(generator.settings.get("CACHE_PATH", "cache"), "fastbuild", "jinja")
+        os.makedirs(folder, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
+
+
 def write_deferred(generator, writer=None):
     if isinstance(writer, writing.FastWriter) and active(generator.settings):
         writer.flush(get_settings(generator.settings)["write_workers"])
@@ -264,6 +276,7 @@ def save_cache(pelican):
 def register():
     signals.initialized.connect(take_over_typography)
     signals.readers_init.connect(use_prepared_reader)
+    signals.generator_init.connect(cache_templates)
     signals.get_writer.connect(use_fast_writer)
     signals.article_writer_finalized.connect(write_deferred)
     signals.page_writer_finalized.connect(write_deferred)

@@ -37,7 +37,7 @@ def stable(value, seen=None):
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, Content):
-        return f"<{type(value).__name__} {value.relative_source_path}>"
+        return f"<{type(value).__name__} {value.source_path}>"
     if id(value) in seen:
         return "<...>"
     seen = seen | {id(value)}
@@ -96,13 +96,14 @@ def site_digest(settings):
 
 
 def model_digest(context):
-    """Metadata of every content item: a change to any of them may show anywhere."""
+    """Metadata of every content item: a change to any of them may show anywhere.
+
+    URLs follow from the metadata, the file's path and the settings."""
     parts = []
     for key in ("articles", "pages", "hidden_articles", "hidden_pages", "drafts", "draft_pages"):
         for item in context.get(key, []) or []:
-            parts.append(f"{item.relative_source_path}|{item.url}|{item.save_as}|"
-                         f"{stable(item.metadata)}|"
-                         f"{stable([t.relative_source_path for t in item.translations])}")
+            parts.append(f"{item.source_path}|{stable(item.metadata)}|"
+                         f"{stable([t.source_path for t in item.translations])}")
     return _hash(*sorted(parts))
 
 
@@ -121,6 +122,30 @@ def track_text_reads():
         prop = Content.__dict__[name]
         if not getattr(prop.fget, "__fastbuild__", False):
             setattr(Content, name, _tracked(prop))
+
+
+def _remembered(name, prop):
+    """Pelican formats an item's URL again on every use, thousands of times per
+    build; once the site model is complete (writing has begun) it cannot change."""
+    slot = f"_fastbuild_{name}"
+
+    def read(self):
+        if not _run.get("frozen"):
+            return prop.fget(self)
+        try:
+            return self.__dict__[slot]
+        except KeyError:
+            value = self.__dict__[slot] = prop.fget(self)
+            return value
+    read.__fastbuild__ = True
+    return property(read, prop.fset, prop.fdel, prop.__doc__)
+
+
+def remember_urls():
+    for name in ("url", "save_as"):
+        prop = Content.__dict__[name]
+        if not getattr(prop.fget, "__fastbuild__", False):
+            setattr(Content, name, _remembered(name, prop))
 
 
 def _text_digests():
@@ -239,8 +264,9 @@ def start(settings, text_digests, use_records, workers):
     _run.clear()
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
-                defer=[] if workers > 1 else None)
+                defer=[] if workers > 1 else None, frozen=True)
     track_text_reads()
+    remember_urls()
 
 
 def finish(settings, keep, writer=None):
