@@ -12,6 +12,7 @@ which share the finished site model with the build process.
 
 import dataclasses
 import datetime
+import gc
 import hashlib
 import logging
 import os
@@ -107,21 +108,13 @@ def model_digest(context):
     return _hash(*sorted(parts))
 
 
-def _tracked(prop):
+def _tracked(name, prop):
     def read(self):
-        if _tracking[0] is not None:
+        # An explicit Summary is metadata; only a summary cut from the body reads the text.
+        if _tracking[0] is not None and (name == "content" or "summary" not in self.metadata):
             _tracking[0].add(self.source_path)
         return prop.fget(self)
-    read.__fastbuild__ = True
-    return property(read, prop.fset, prop.fdel, prop.__doc__)
-
-
-def track_text_reads():
-    """Note which items' text (content or summary) a page reads while rendering."""
-    for name in ("content", "summary"):
-        prop = Content.__dict__[name]
-        if not getattr(prop.fget, "__fastbuild__", False):
-            setattr(Content, name, _tracked(prop))
+    return read
 
 
 def _remembered(name, prop):
@@ -137,15 +130,23 @@ def _remembered(name, prop):
         except KeyError:
             value = self.__dict__[slot] = prop.fget(self)
             return value
-    read.__fastbuild__ = True
-    return property(read, prop.fset, prop.fdel, prop.__doc__)
+    return read
 
 
-def remember_urls():
-    for name in ("url", "save_as"):
+def _wrap_properties(names, make):
+    for name in names:
         prop = Content.__dict__[name]
         if not getattr(prop.fget, "__fastbuild__", False):
-            setattr(Content, name, _remembered(name, prop))
+            read = make(name, prop)
+            read.__fastbuild__ = True
+            setattr(Content, name, property(read, prop.fset, prop.fdel, prop.__doc__))
+
+
+def prepare_content_class():
+    """Note which items' text (content or summary) a page reads while rendering,
+    and format each item's URLs once while writing."""
+    _wrap_properties(("content", "summary"), _tracked)
+    _wrap_properties(("url", "save_as"), _remembered)
 
 
 def _text_digests():
@@ -209,6 +210,9 @@ class FastWriter(Writer):
                 self._write_now(name, template, context, (), kwargs, key)
             return
         children = []
+        # Objects frozen out of the garbage collector are not touched by it in the
+        # children, so their memory stays shared with the build process.
+        gc.freeze()
         for index in range(workers):
             share = jobs[index::workers]
             read_end, write_end = os.pipe()
@@ -229,6 +233,7 @@ class FastWriter(Writer):
                     os._exit(status)
             os.close(write_end)
             children.append((pid, read_end, share))
+        gc.unfreeze()
         for pid, read_end, share in children:
             with os.fdopen(read_end, "rb") as source:
                 data = source.read()
@@ -265,8 +270,7 @@ def start(settings, text_digests, use_records, workers):
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
                 defer=[] if workers > 1 else None, frozen=True)
-    track_text_reads()
-    remember_urls()
+    prepare_content_class()
 
 
 def finish(settings, keep, writer=None):
