@@ -62,3 +62,18 @@ def test_unknown_setting_is_reported(fixture_site):
                           "news/a.en.md": page("A", date="2026-03-01")},
                          FASTBUILD={"wokers": 2})
     assert any("wokers" in message for message in built.errors())
+
+
+def test_rebuild_after_one_edit_writes_only_what_shows_it(content, tmp_path):
+    out = tmp_path / "site" / "output"
+    build(content, tmp_path / "site")
+    edited = out / "en/news/limburg-productivity-gap/index.html"
+    untouched = out / "en/news/european-delegation-limburg/index.html"
+    before = {page: page.stat().st_mtime_ns for page in (edited, untouched)}
+
+    item = content / "news" / "productivity.en.md"
+    item.write_text(item.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    build(content, tmp_path / "site")
+    assert "A sentence added" in edited.read_text("utf-8")
+    assert edited.stat().st_mtime_ns != before[edited]
+    assert untouched.stat().st_mtime_ns == before[untouched]

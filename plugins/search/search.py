@@ -9,8 +9,9 @@
   only page that loads Pagefind.
 - Pagefind reads a minimal page per item (title, date, summary, body) rather
   than the themed page, so menus, footers and list pages stay out of results.
-- The bundle is byte-identical for the same content: the language list is
-  sorted and Pagefind's unused ready-made interfaces are not kept.
+- Each language is indexed by its own Pagefind run, only when one of its
+  pages changed; the bundles are combined into one, with the languages in a
+  fixed order, so the same content always gives the same bytes.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 from html import escape
 
 from markupsafe import Markup
@@ -80,14 +82,16 @@ def source_page(item, html_lang, date_text):
 def write_sources(context, settings, folder):
     """One source page per content item, at the item's URL, in `folder`.
 
-    Only changed files are written and stale ones removed. Returns the number
-    of pages and a digest of all of them.
+    Only changed files are written and stale ones removed. Returns, per
+    language, the number of pages and a digest of all of them.
     """
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
-    digest = hashlib.sha256()
     wanted = set()
+    languages_found = {}
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
+        digest = hashlib.sha256()
+        before = len(wanted)
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
@@ -104,12 +108,13 @@ def write_sources(context, settings, folder):
                     os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as handle:
                     handle.write(text)
+        languages_found[lang] = (len(wanted) - before, digest.hexdigest())
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.normpath(os.path.join(root, name))
             if path not in wanted:
                 os.remove(path)
-    return len(wanted), digest.hexdigest()
+    return languages_found
 
 
 class SearchPagesGenerator(Generator):
@@ -153,7 +158,11 @@ class SearchPagesGenerator(Generator):
 
 def start_indexing(pelican):
     """Start Pagefind as soon as all content is read (Pelican asks for its writer
-    then), so that it runs beside Pelican while the pages are written."""
+    then), so that it runs beside Pelican while the pages are written.
+
+    Each language is indexed on its own (half the memory of one run) and only
+    when the text of one of its pages changed; the bundles are then combined.
+    """
     site = _sites.pop(os.path.abspath(pelican.output_path), None)
     if site is None:
         return None
@@ -161,64 +170,84 @@ def start_indexing(pelican):
     conf = get_settings(settings)
     if not conf["index"]:
         return None
-    from pagefind_bin_extended import get_executable
-
-    bundle_path = os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"]))
-    sources = os.path.join(settings.get("CACHE_PATH", "cache"), "search-sources")
-    count, digest = write_sources(context, settings, sources)
-    stamp = os.path.join(sources + ".digest")
-    job = {"count": count, "path": bundle_path, "drop": conf["drop"], "stamp": stamp,
-           "digest": digest, "process": None}
-    try:
-        with open(stamp, encoding="utf-8") as handle:
-            unchanged = handle.read() == f"{digest} {bundle_path}"
-    except OSError:
-        unchanged = False
-    if not (unchanged and os.path.exists(os.path.join(bundle_path, "pagefind-entry.json"))):
-        shutil.rmtree(bundle_path, ignore_errors=True)
+    cache = os.path.abspath(settings.get("CACHE_PATH", "cache"))
+    sources = os.path.join(cache, "search-sources")
+    job = {
+        "path": os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"])),
+        "bundles": os.path.join(cache, "search-bundles"),
+        "drop": conf["drop"],
+        "languages": write_sources(context, settings, sources),
+        "todo": [],
+        "errors": [],
+    }
+    for lang, (_, digest) in job["languages"].items():
+        bundle = os.path.join(job["bundles"], lang)
+        stamp = bundle + ".digest"
+        try:
+            with open(stamp, encoding="utf-8") as handle:
+                if handle.read() == digest and os.path.isdir(bundle):
+                    continue
+        except OSError:
+            pass
         if os.path.exists(stamp):
             os.remove(stamp)
-        job["process"] = subprocess.Popen(
-            [str(get_executable()), "--site", sources, "--output-path", bundle_path],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        job["todo"].append(lang)
+    job["thread"] = threading.Thread(target=_run_pagefind, args=(sources, job))
+    job["thread"].start()
     _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = job
     return None
+
+
+def _run_pagefind(sources, job):
+    """One Pagefind run per language that changed, one after the other."""
+    from pagefind_bin_extended import get_executable
+
+    for lang in job["todo"]:
+        bundle = os.path.join(job["bundles"], lang)
+        shutil.rmtree(bundle, ignore_errors=True)
+        result = subprocess.run(
+            [str(get_executable()), "--site", sources, "--glob", f"{lang}/**/*.html",
+             "--output-path", bundle],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+        )
+        if result.returncode != 0:
+            job["errors"].append(result.stdout.strip()[-2000:])
 
 
 def finish_indexing(pelican):
     job = _indexing.pop(os.path.abspath(pelican.output_path), None)
     if job is None:
         return
-    process = job["process"]
-    if process is None:
+    job["thread"].join()
+    if job["errors"]:
+        logger.error("%s the search index could not be built (Pagefind said: %s)",
+                     LOG_PREFIX, " / ".join(job["errors"]))
+        return
+    for lang in job["todo"]:
+        with open(os.path.join(job["bundles"], lang + ".digest"), "w", encoding="utf-8") as out:
+            out.write(job["languages"][lang][1])
+    if not job["todo"] and os.path.exists(os.path.join(job["path"], "pagefind-entry.json")):
         logger.info("%s the search index is up to date", LOG_PREFIX)
         return
-    output, _ = process.communicate()
-    if process.returncode != 0:
-        logger.error("%s the search index could not be built (Pagefind said: %s)",
-                     LOG_PREFIX, output.strip()[-2000:])
-        return
-    normalize_entry(os.path.join(job["path"], "pagefind-entry.json"))
-    for name in job["drop"]:
-        target = os.path.join(job["path"], name)
-        if os.path.exists(target):
-            os.remove(target)
-    with open(job["stamp"], "w", encoding="utf-8") as handle:
-        handle.write(f"{job['digest']} {job['path']}")
-    logger.info("%s indexed %d pages into %s", LOG_PREFIX, job["count"], job["path"])
+    combine_bundles(job)
+    count = sum(found for found, _ in job["languages"].values())
+    logger.info("%s indexed %d pages into %s", LOG_PREFIX, count, job["path"])
 
 
-def normalize_entry(path):
-    """Pagefind lists the languages in a random order: sort them, so that two
-    builds of the same content give the same bytes."""
-    with open(path, encoding="utf-8") as handle:
-        entry = json.load(handle)
-    entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
+def combine_bundles(job):
+    """One bundle in the output from the bundles of the languages."""
+    shutil.rmtree(job["path"], ignore_errors=True)
+    languages = {}
+    for lang in sorted(job["languages"]):
+        bundle = os.path.join(job["bundles"], lang)
+        with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+            entry = json.load(handle)
+        languages.update(entry.get("languages", {}))
+        shutil.copytree(bundle, job["path"], dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("pagefind-entry.json", *job["drop"]))
+    entry["languages"] = dict(sorted(languages.items()))
+    with open(os.path.join(job["path"], "pagefind-entry.json"), "w", encoding="utf-8") as out:
+        json.dump(entry, out, ensure_ascii=False, separators=(",", ":"))
 
 
 def get_generators(pelican):
