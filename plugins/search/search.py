@@ -234,6 +234,14 @@ def finish_indexing(pelican):
     logger.info("%s indexed %d pages into %s", LOG_PREFIX, count, job["path"])
 
 
+def _link_or_copy(source, target):
+    """Bundle files are never changed in place: a hard link saves copying them."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def combine_bundles(job):
     """One bundle in the output from the bundles of the languages."""
     shutil.rmtree(job["path"], ignore_errors=True)
@@ -243,7 +251,7 @@ def combine_bundles(job):
         with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             entry = json.load(handle)
         languages.update(entry.get("languages", {}))
-        shutil.copytree(bundle, job["path"], dirs_exist_ok=True,
+        shutil.copytree(bundle, job["path"], dirs_exist_ok=True, copy_function=_link_or_copy,
                         ignore=shutil.ignore_patterns("pagefind-entry.json", *job["drop"]))
     entry["languages"] = dict(sorted(languages.items()))
     with open(os.path.join(job["path"], "pagefind-entry.json"), "w", encoding="utf-8") as out:
