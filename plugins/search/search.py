@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import queue
 import subprocess
 import threading
 from html import escape
@@ -82,16 +83,14 @@ def source_page(item, html_lang, date_text):
 def write_sources(context, settings, folder):
     """One source page per content item, at the item's URL, in `folder`.
 
-    Only changed files are written and stale ones removed. Returns, per
-    language, the number of pages and a digest of all of them.
+    Only changed files are written and stale ones removed. Yields, after each
+    language, its code, number of pages and a digest of all of them.
     """
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
-    wanted = set()
-    languages_found = {}
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         digest = hashlib.sha256()
-        before = len(wanted)
+        wanted = set()
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
@@ -108,13 +107,12 @@ def write_sources(context, settings, folder):
                     os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as handle:
                     handle.write(text)
-        languages_found[lang] = (len(wanted) - before, digest.hexdigest())
-    for root, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.normpath(os.path.join(root, name))
-            if path not in wanted:
-                os.remove(path)
-    return languages_found
+        for root, _, files in os.walk(os.path.join(folder, lang)):
+            for name in files:
+                path = os.path.normpath(os.path.join(root, name))
+                if path not in wanted:
+                    os.remove(path)
+        yield lang, len(wanted), digest.hexdigest()
 
 
 class SearchPagesGenerator(Generator):
@@ -176,24 +174,31 @@ def start_indexing(pelican):
         "path": os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"])),
         "bundles": os.path.join(cache, "search-bundles"),
         "drop": conf["drop"],
-        "languages": write_sources(context, settings, sources),
+        "languages": {},
         "todo": [],
         "errors": [],
+        "queue": queue.Queue(),
     }
-    for lang, (_, digest) in job["languages"].items():
-        bundle = os.path.join(job["bundles"], lang)
-        stamp = bundle + ".digest"
-        try:
-            with open(stamp, encoding="utf-8") as handle:
-                if handle.read() == digest and os.path.isdir(bundle):
-                    continue
-        except OSError:
-            pass
-        if os.path.exists(stamp):
-            os.remove(stamp)
-        job["todo"].append(lang)
     job["thread"] = threading.Thread(target=_run_pagefind, args=(sources, job))
     job["thread"].start()
+    try:
+        # Each language is handed to Pagefind as soon as its pages are written.
+        for lang, count, digest in write_sources(context, settings, sources):
+            job["languages"][lang] = (count, digest)
+            bundle = os.path.join(job["bundles"], lang)
+            stamp = bundle + ".digest"
+            try:
+                with open(stamp, encoding="utf-8") as handle:
+                    if handle.read() == digest and os.path.isdir(bundle):
+                        continue
+            except OSError:
+                pass
+            if os.path.exists(stamp):
+                os.remove(stamp)
+            job["todo"].append(lang)
+            job["queue"].put(lang)
+    finally:
+        job["queue"].put(None)
     _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = job
     return None
 
@@ -202,7 +207,7 @@ def _run_pagefind(sources, job):
     """One Pagefind run per language that changed, one after the other."""
     from pagefind_bin_extended import get_executable
 
-    for lang in job["todo"]:
+    while (lang := job["queue"].get()) is not None:
         bundle = os.path.join(job["bundles"], lang)
         shutil.rmtree(bundle, ignore_errors=True)
         result = subprocess.run(
