@@ -64,6 +64,12 @@ def get_settings(settings):
     return dict(DEFAULTS, **user)
 
 
+def body_text(item):
+    """The item's body as rendered, before Pelican fills in link addresses: the
+    words are the same, and the index does not wait for the links."""
+    return getattr(item, "_content", None) or ""
+
+
 def source_page(item, html_lang, date_text):
     """A minimal page for Pagefind: the item's title, summary and body in its language.
 
@@ -76,7 +82,7 @@ def source_page(item, html_lang, date_text):
         f'<!doctype html><html lang="{escape(html_lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(item.title)}</title></head>"
         f"<body data-pagefind-body{date_attr}><h1>{escape(item.title)}</h1>"
-        f"<p>{escape(summary)}</p>{item.content or ''}</body></html>"
+        f"<p>{escape(summary)}</p>{body_text(item)}</body></html>"
     )
 
 
@@ -88,13 +94,16 @@ def write_sources(context, settings, folder):
     """
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
+    dates = {}
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         digest = hashlib.sha256()
         wanted = set()
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
-                date_text = localizer.format_date({}, date, lang=lang) if date else ""
+                if date and (date, lang) not in dates:
+                    dates[date, lang] = localizer.format_date({}, date, lang=lang)
+                date_text = dates[date, lang] if date else ""
                 text = source_page(item, html_langs.get(lang, lang), date_text).encode()
                 target = os.path.join(folder, item.url, "index.html")
                 wanted.add(os.path.normpath(target))
