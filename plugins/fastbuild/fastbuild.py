@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
+from pelican.generators import Generator
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
@@ -263,6 +264,7 @@ def use_fast_writer(pelican):
     return writing.FastWriter
 
 
+
 def cache_templates(generator):
     """Compiled templates are kept in the cache too (each generator has its own
     template environment, so every build compiles them several times otherwise)."""
@@ -276,14 +278,30 @@ def cache_templates(generator):
 
 def write_deferred(generator, writer=None):
     if isinstance(writer, writing.FastWriter) and active(generator.settings):
+        _state["writer"] = writer
         writer.flush(get_settings(generator.settings)["write_workers"])
+
+
+class DeferredPagesGenerator(Generator):
+    """Runs after the other plugins' generators: renders the pages they asked
+    for (lists, overviews) in the worker processes too."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        write_deferred(self, writer=writer)
+
+
+def get_generators(pelican):
+    return DeferredPagesGenerator if active(pelican.settings) else None
 
 
 def save_cache(pelican):
     if not active(pelican.settings):
         return
     conf = get_settings(pelican.settings)
-    writing.finish(pelican.settings, keep=conf["cache"])
+    writing.finish(pelican.settings, keep=conf["cache"], writer=_state.get("writer"))
     prepared = _state.pop("prepared", None)
     if not prepared or not conf["cache"]:
         return
@@ -303,6 +321,7 @@ def register():
     signals.readers_init.connect(use_prepared_reader)
     signals.generator_init.connect(cache_templates)
     signals.get_writer.connect(use_fast_writer)
+    signals.get_generators.connect(get_generators)
     signals.article_writer_finalized.connect(write_deferred)
     signals.page_writer_finalized.connect(write_deferred)
     signals.content_written.connect(writing.note_written)

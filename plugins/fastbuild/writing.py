@@ -153,6 +153,24 @@ def _text_digests():
     return _run["text_digests"]
 
 
+def _weight(job):
+    """Pages a write produces: a paginated list writes one per page."""
+    paginated = job[3].get("paginated") or {}
+    items = max((len(v) for v in paginated.values()), default=0)
+    return max(1, items // 10)
+
+
+def _balanced(jobs, workers):
+    """Split the writes so every worker gets about the same number of pages."""
+    shares = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for job in sorted(jobs, key=_weight, reverse=True):
+        index = loads.index(min(loads))
+        shares[index].append(job)
+        loads[index] += _weight(job)
+    return shares
+
+
 class FastWriter(Writer):
     """Pelican's writer, skipping unchanged pages and deferring item pages."""
 
@@ -171,9 +189,7 @@ class FastWriter(Writer):
                 localcontext = dict(context, output_file=name, **kwargs)
                 signals.content_written.send(path, context=localcontext)
             return None
-        item = kwargs.get("article", kwargs.get("page"))
-        if _run["defer"] is not None and isinstance(item, Content) \
-                and not args and "paginated" not in kwargs:
+        if _run["defer"] is not None and not args:
             _run["defer"].append((name, template, context, kwargs, key))
             return None
         self._write_now(name, template, context, args, kwargs, key)
@@ -213,8 +229,8 @@ class FastWriter(Writer):
         # Objects frozen out of the garbage collector are not touched by it in the
         # children, so their memory stays shared with the build process.
         gc.freeze()
-        for index in range(workers):
-            share = jobs[index::workers]
+        shares = _balanced(jobs, workers)
+        for share in shares:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child renders its share and reports what it wrote
@@ -276,8 +292,8 @@ def start(settings, text_digests, use_records, workers):
 def finish(settings, keep, writer=None):
     if not _run:
         return
-    if _run["defer"]:
-        raise RuntimeError("[fastbuild] pages were left unwritten")
+    if _run["defer"] and writer is not None:
+        writer.flush(1)
     logger.info("%s %d pages written, %d unchanged", LOG_PREFIX, _run["written"],
                 _run["skipped"])
     if keep:
