@@ -131,6 +131,8 @@ class ReusingMarkdownReader(MarkdownReader):
 
 def _render_setup(settings):
     conf = typography.get_settings(settings)
+    if not _listed(settings, "typography"):
+        conf = dict(conf, enabled=False)
     _worker["reader"] = ReusingMarkdownReader(settings)
     _worker["typography"] = conf
 
@@ -229,11 +231,14 @@ class PreparedMarkdownReader(MarkdownReader):
         return content, _unpack(metadata, self.settings)
 
 
+def _listed(settings, plugin):
+    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
+    return any(name == plugin or name.startswith(plugin + ".") for name in names)
+
+
 def active(settings):
     """Signals stay connected for the whole process: act only in builds that list us."""
-    names = [getattr(p, "__name__", p) for p in settings.get("PLUGINS") or []]
-    return any(str(name).split(".")[-1] == "fastbuild" or str(name).startswith("fastbuild")
-               for name in names)
+    return _listed(settings, "fastbuild")
 
 
 def use_prepared_reader(readers):
