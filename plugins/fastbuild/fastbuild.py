@@ -5,8 +5,8 @@
   processes; Pelican's reader then takes the finished result.
 - Results are kept in `<CACHE_PATH>/fastbuild/` by the file's content hash,
   so a rebuild renders only the files that changed.
-- Pages whose inputs did not change are not written again, and news and page
-  pages are rendered in forked worker processes (see writing.py).
+- Pages whose inputs did not change are not written again; the others are
+  rendered in forked worker processes (see writing.py).
 - The typography step runs here, once per file, instead of on every content
   object in the main process; the rules themselves stay in plugins/typography.
 
@@ -22,12 +22,12 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 from jinja2 import FileSystemBytecodeCache
+from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
-from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import pelican_open
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import pelican_open
 
 import typography
 
@@ -45,7 +45,7 @@ DEFAULTS = {
     "cache": True,
     # Do not write again pages whose inputs did not change since the last build.
     "skip_unchanged": True,
-    # Render news and page pages in this many forked processes (1: in the build process).
+    # Render pages in this many forked processes (1: in the build process).
     "write_workers": os.cpu_count() or 1,
 }
 # Settings that change what a Markdown file renders to.
@@ -267,7 +267,6 @@ def use_fast_writer(pelican):
     writing.start(pelican.settings, digests, conf["cache"] and conf["skip_unchanged"],
                   conf["write_workers"])
     return writing.FastWriter
-
 
 
 def cache_templates(generator):

@@ -6,8 +6,9 @@ A page is skipped when the previous build wrote it from the same inputs:
 - the same template arguments,
 - the same bodies of the items whose text the page showed (recorded while rendering).
 
-Article and page writes are collected and rendered by forked worker processes,
-which share the finished site model with the build process.
+Writes are collected and rendered by forked worker processes, which share the
+finished site model with the build process: item pages when Pelican has asked
+for all of them, the other pages after the last plugin generator.
 """
 
 import dataclasses
@@ -172,7 +173,7 @@ def _balanced(jobs, workers):
 
 
 class FastWriter(Writer):
-    """Pelican's writer, skipping unchanged pages and deferring item pages."""
+    """Pelican's writer, skipping unchanged pages and deferring the others."""
 
     def write_file(self, name, template, context, *args, **kwargs):
         if not name or not _run:
@@ -219,7 +220,7 @@ class FastWriter(Writer):
         _run["written"] += 1
 
     def flush(self, workers):
-        """Render the deferred item pages, in `workers` forked processes."""
+        """Render the deferred pages, in `workers` forked processes."""
         jobs, _run["defer"] = _run["defer"] or [], []
         if workers <= 1 or len(jobs) < 2 * workers:
             for name, template, context, kwargs, key in jobs:
