@@ -129,6 +129,8 @@ PLUGINS = [
     "outbound_links",
 
     # Search and build speed
+    "search",
+    "fastbuild",
 
 ]
 

@@ -242,7 +242,9 @@ def _index(items, codes):
     """Items per language and kind, plus lookup by translation key."""
     by_lang = {code: {} for code in codes}
     by_key = {}
-    for item in items:
+    # Pelican finds files in no fixed order: items of the same date stay in
+    # file-name order, so that every build lists them the same way.
+    for item in sorted(items, key=attrgetter("relative_source_path")):
         if item.lang not in by_lang:
             continue
         by_lang[item.lang].setdefault(item.kind, []).append(item)

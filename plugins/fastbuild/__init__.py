@@ -1,0 +1,1 @@
+from .fastbuild import *  # noqa: F401,F403

@@ -1,0 +1,332 @@
+"""Fast builds: Markdown and typography in worker processes, cached between builds.
+
+- Before Pelican reads the content, every Markdown file is rendered (Markdown,
+  then the typography rules of plugins/typography) in a pool of worker
+  processes; Pelican's reader then takes the finished result.
+- Results are kept in `<CACHE_PATH>/fastbuild/` by the file's content hash,
+  so a rebuild renders only the files that changed.
+- Pages whose inputs did not change are not written again; the others are
+  rendered in forked worker processes (see writing.py).
+- The typography step runs here, once per file, instead of on every content
+  object in the main process; the rules themselves stay in plugins/typography.
+
+The output is byte-identical with and without the cache.
+"""
+
+import fnmatch
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+
+from jinja2 import FileSystemBytecodeCache
+from markdown import Markdown
+from pelican import signals
+from pelican.generators import Generator
+from pelican.readers import MarkdownReader
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import pelican_open
+
+import typography
+
+from . import writing
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[fastbuild]"
+
+DEFAULTS = {
+    # Worker processes for rendering Markdown (0: render in the build process).
+    "workers": os.cpu_count() or 1,
+    # Fewer files than this are rendered in the build process (no pool start-up).
+    "min_files_for_workers": 64,
+    # Keep rendered files between builds.
+    "cache": True,
+    # Do not write again pages whose inputs did not change since the last build.
+    "skip_unchanged": True,
+    # Render pages in this many forked processes (1: in the build process).
+    "write_workers": os.cpu_count() or 1,
+}
+# Settings that change what a Markdown file renders to.
+RENDER_SETTINGS = [
+    "MARKDOWN", "FORMATTED_FIELDS", "TIMEZONE", "DEFAULT_LANG", "DEFAULT_DATE_FORMAT",
+    "FILENAME_METADATA", "PATH_METADATA", "TYPOGRAPHY", "SUMMARY_MAX_LENGTH",
+]
+CACHE_FILE = "fastbuild/rendered.pickle"
+
+_state = {}
+
+
+def get_settings(settings):
+    user = settings.get("FASTBUILD", {}) or {}
+    for key in sorted(set(user) - set(DEFAULTS)):
+        logger.error("%s unknown key %r in the FASTBUILD setting", LOG_PREFIX, key)
+    return dict(DEFAULTS, **user)
+
+
+def _fingerprint(settings):
+    """What, besides the file itself, decides the rendered result."""
+    digest = hashlib.sha256()
+    for key in RENDER_SETTINGS:
+        digest.update(f"{key}={settings.get(key)!r}\n".encode())
+    for module in (__file__, typography.typography.__file__):
+        with open(module, "rb") as handle:
+            digest.update(handle.read())
+    import markdown
+    import typogrify
+
+    digest.update(f"{markdown.__version__} {getattr(typogrify, '__version__', '')}".encode())
+    return digest.hexdigest()
+
+
+def _pack(metadata):
+    """Metadata without Pelican objects that drag the settings along when pickled."""
+    def pack(value):
+        if isinstance(value, URLWrapper):
+            return ("__urlwrapper__", type(value), value.name)
+        if isinstance(value, list):
+            return [pack(v) for v in value]
+        return value
+    return {key: pack(value) for key, value in metadata.items()}
+
+
+def _unpack(metadata, settings):
+    def unpack(value):
+        if isinstance(value, tuple) and len(value) == 3 and value[0] == "__urlwrapper__":
+            return value[1](value[2], settings)
+        if isinstance(value, list):
+            return [unpack(v) for v in value]
+        return value
+    return {key: unpack(value) for key, value in metadata.items()}
+
+
+# --- Rendering (in a worker, or in the build process) ------------------------
+
+_worker = {}
+
+
+class ReusingMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader with one Markdown instance for all files:
+    setting one up costs about a third of converting a news item."""
+
+    _shared = None
+
+    def read(self, source_path):
+        if self._shared is None:
+            md = Markdown(**self.settings["MARKDOWN"])
+            priority = next(i.priority for i in md.preprocessors._priority if i.name == "meta")
+            self._shared = (md, md.preprocessors["meta"], priority)
+        md, meta, priority = self._shared
+        md.reset()
+        if "meta" not in md.preprocessors:  # Pelican's metadata parsing removes it
+            md.preprocessors.register(meta, "meta", priority)
+        self._source_path = source_path
+        self._md = md
+        with pelican_open(source_path) as text:
+            content = md.convert(text)
+        metadata = self._parse_metadata(md.Meta) if hasattr(md, "Meta") else {}
+        return content, metadata
+
+
+def _render_setup(settings):
+    conf = typography.get_settings(settings)
+    if not _listed(settings, "typography"):
+        conf = dict(conf, enabled=False)
+    _worker["reader"] = ReusingMarkdownReader(settings)
+    _worker["typography"] = conf
+
+
+def render(path):
+    """Markdown, then typography: (content, metadata) as Pelican's reader gives."""
+    content, metadata = _worker["reader"].read(path)
+    conf = _worker["typography"]
+    if conf["enabled"] and content:
+        content = typography.typeset(content, conf["ignore_tags"])
+    return content, _pack(metadata)
+
+
+def _worker_init(settings):
+    _render_setup(settings)
+
+
+# --- Pelican integration -------------------------------------------------------
+
+def _markdown_files(settings):
+    base = settings["PATH"]
+    ignore = settings.get("IGNORE_FILES", [])
+    found = []
+    for folder in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
+        for root, dirs, files in os.walk(os.path.join(base, folder)):
+            dirs.sort()
+            for name in sorted(files):
+                if name.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
+                    continue
+                if any(fnmatch.fnmatch(name, pattern) for pattern in ignore):
+                    continue
+                found.append(os.path.abspath(os.path.join(root, name)))
+    return sorted(set(found))
+
+
+def _cache_path(settings):
+    return os.path.join(settings.get("CACHE_PATH", "cache"), CACHE_FILE)
+
+
+def _load_cache(settings, fingerprint):
+    try:
+        with open(_cache_path(settings), "rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        return {}
+    if stored.get("fingerprint") != fingerprint:
+        return {}
+    return stored.get("rendered", {})
+
+
+def prepare(settings):
+    """Render every Markdown file not in the cache; returns {path: result}."""
+    conf = get_settings(settings)
+    fingerprint = _fingerprint(settings)
+    cached = _load_cache(settings, fingerprint) if conf["cache"] else {}
+    results, todo = {}, []
+    for path in _markdown_files(settings):
+        with open(path, "rb") as handle:
+            key = hashlib.sha256(path.encode() + b"\0" + handle.read()).hexdigest()
+        if key in cached:
+            results[path] = (key, cached[key])
+        else:
+            todo.append((path, key))
+    if todo and conf["workers"] > 1 and len(todo) >= conf["min_files_for_workers"]:
+        with ProcessPoolExecutor(
+            max_workers=conf["workers"],
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init,
+            initargs=(settings,),
+        ) as pool:
+            chunk = max(1, len(todo) // (conf["workers"] * 8))
+            rendered = pool.map(render, [p for p, _ in todo], chunksize=chunk)
+            for (path, key), result in zip(todo, rendered):
+                results[path] = (key, result)
+    elif todo:
+        _render_setup(settings)
+        for path, key in todo:
+            results[path] = (key, render(path))
+    logger.debug("%s %d files rendered, %d from the cache", LOG_PREFIX, len(todo),
+                 len(results) - len(todo))
+    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo),
+            "cached": cached}
+
+
+class PreparedMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, answering from the prepared results."""
+
+    def read(self, source_path):
+        prepared = _state.get("prepared")
+        found = prepared and prepared["results"].get(os.path.abspath(source_path))
+        if found:
+            content, metadata = found[1]
+        else:
+            _render_setup(self.settings)
+            content, metadata = render(source_path)
+        return content, _unpack(metadata, self.settings)
+
+
+def _listed(settings, plugin):
+    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
+    return any(name == plugin or name.startswith(plugin + ".") for name in names)
+
+
+def active(settings):
+    """Signals stay connected for the whole process: act only in builds that list us."""
+    return _listed(settings, "fastbuild")
+
+
+def use_prepared_reader(readers):
+    if not active(readers.settings):
+        return
+    if "prepared" not in _state:
+        _state["prepared"] = prepare(readers.settings)
+    for ext in MarkdownReader.file_extensions:
+        readers.reader_classes[ext] = PreparedMarkdownReader
+
+
+def take_over_typography(pelican):
+    """Typography now runs once per file in `render`; stop the per-object pass."""
+    _state.clear()
+    if not active(pelican.settings):
+        return
+    signals.content_object_init.disconnect(typography.typeset_content)
+
+
+def use_fast_writer(pelican):
+    if not active(pelican.settings):
+        return None
+    conf = get_settings(pelican.settings)
+    prepared = _state.get("prepared") or {"results": {}}
+    digests = {path: key for path, (key, _) in prepared["results"].items()}
+    writing.start(pelican.settings, digests, conf["cache"] and conf["skip_unchanged"],
+                  conf["write_workers"])
+    return writing.FastWriter
+
+
+def cache_templates(generator):
+    """Compiled templates are kept in the cache too (each generator has its own
+    template environment, so every build compiles them several times otherwise)."""
+    if not active(generator.settings) or not hasattr(generator, "env"):
+        return
+    if get_settings(generator.settings)["cache"]:
+        folder = os.path.join(generator.settings.get("CACHE_PATH", "cache"), "fastbuild", "jinja")
+        os.makedirs(folder, exist_ok=True)
+        generator.env.bytecode_cache = FileSystemBytecodeCache(folder)
+
+
+def write_deferred(generator, writer=None):
+    if isinstance(writer, writing.FastWriter) and active(generator.settings):
+        _state["writer"] = writer
+        writer.flush(get_settings(generator.settings)["write_workers"])
+
+
+class DeferredPagesGenerator(Generator):
+    """Runs after the other plugins' generators: renders the pages they asked
+    for (lists, overviews) in the worker processes too."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        write_deferred(self, writer=writer)
+
+
+def get_generators(pelican):
+    return DeferredPagesGenerator if active(pelican.settings) else None
+
+
+def save_cache(pelican):
+    if not active(pelican.settings):
+        return
+    conf = get_settings(pelican.settings)
+    writing.finish(pelican.settings, keep=conf["cache"], writer=_state.get("writer"))
+    prepared = _state.pop("prepared", None)
+    if not prepared or not conf["cache"]:
+        return
+    if not prepared["changed"] and len(prepared["cached"]) == len(prepared["results"]):
+        return
+    rendered = {key: result for key, result in prepared["results"].values()}
+    target = _cache_path(pelican.settings)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target + ".tmp", "wb") as handle:
+        pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered}, handle,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(target + ".tmp", target)
+
+
+def register():
+    signals.initialized.connect(take_over_typography)
+    signals.readers_init.connect(use_prepared_reader)
+    signals.generator_init.connect(cache_templates)
+    signals.get_writer.connect(use_fast_writer)
+    signals.get_generators.connect(get_generators)
+    signals.article_writer_finalized.connect(write_deferred)
+    signals.page_writer_finalized.connect(write_deferred)
+    signals.content_written.connect(writing.note_written)
+    signals.finalized.connect(save_cache)

@@ -1,0 +1,306 @@
+"""Writing pages: skip pages whose inputs did not change, render the rest in parallel.
+
+A page is skipped when the previous build wrote it from the same inputs:
+- the same site (settings, theme, plugins, non-Markdown content such as data files),
+- the same metadata of every content item (titles, dates, URLs, links between items),
+- the same template arguments,
+- the same bodies of the items whose text the page showed (recorded while rendering).
+
+Writes are collected and rendered by forked worker processes, which share the
+finished site model with the build process: item pages when Pelican has asked
+for all of them, the other pages after the last plugin generator.
+"""
+
+import dataclasses
+import datetime
+import gc
+import hashlib
+import logging
+import os
+import pickle
+
+from pelican import signals
+from pelican.contents import Content
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[fastbuild]"
+RECORDS_FILE = "fastbuild/written.pickle"
+
+_run = {}            # state of the current build
+_tracking = [None]   # set of source paths whose text the current page reads
+
+
+def stable(value, seen=None):
+    """A text for `value` that is the same in every build (no memory addresses)."""
+    seen = seen or set()
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return repr(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Content):
+        return f"<{type(value).__name__} {value.source_path}>"
+    if id(value) in seen:
+        return "<...>"
+    seen = seen | {id(value)}
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{stable(k, seen)}:{stable(v, seen)}"
+                              for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(stable(v, seen) for v in value) + "]"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ",".join(sorted(stable(v, seen) for v in value)) + "}"
+    if dataclasses.is_dataclass(value):
+        return type(value).__name__ + stable(
+            {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, seen)
+    text = str(value)
+    if " at 0x" in text:
+        return f"<{type(value).__module__}.{type(value).__qualname__}>"
+    return f"<{type(value).__name__} {text}>"
+
+
+def _hash(*parts):
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _files_digest(folders, skip_suffixes=()):
+    digest = hashlib.sha256()
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith(skip_suffixes) or name.endswith(".pyc"):
+                    continue
+                path = os.path.join(root, name)
+                digest.update(os.path.relpath(path, folder).encode())
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def site_digest(settings):
+    """Everything but the Markdown files that can change any page."""
+    simple = {k: v for k, v in settings.items() if k.isupper()}
+    plugin_dirs = [p for p in settings.get("PLUGIN_PATHS", []) if os.path.isdir(p)]
+    import pelican
+
+    return _hash(
+        pelican.__version__,
+        stable(simple),
+        _files_digest([settings["THEME"]]),
+        _files_digest(plugin_dirs),
+        _files_digest([settings["PATH"]], skip_suffixes=(".md", ".markdown", ".mkd", ".mdown")),
+    )
+
+
+def model_digest(context):
+    """Metadata of every content item: a change to any of them may show anywhere.
+
+    URLs follow from the metadata, the file's path and the settings."""
+    parts = []
+    for key in ("articles", "pages", "hidden_articles", "hidden_pages", "drafts", "draft_pages"):
+        for item in context.get(key, []) or []:
+            parts.append(f"{item.source_path}|{stable(item.metadata)}|"
+                         f"{stable([t.source_path for t in item.translations])}")
+    return _hash(*sorted(parts))
+
+
+def _tracked(name, prop):
+    def read(self):
+        # An explicit Summary is metadata; only a summary cut from the body reads the text.
+        if _tracking[0] is not None and (name == "content" or "summary" not in self.metadata):
+            _tracking[0].add(self.source_path)
+        return prop.fget(self)
+    return read
+
+
+def _remembered(name, prop):
+    """Pelican formats an item's URL again on every use, thousands of times per
+    build; once the site model is complete (writing has begun) it cannot change."""
+    slot = f"_fastbuild_{name}"
+
+    def read(self):
+        if not _run.get("frozen"):
+            return prop.fget(self)
+        try:
+            return self.__dict__[slot]
+        except KeyError:
+            value = self.__dict__[slot] = prop.fget(self)
+            return value
+    return read
+
+
+def _wrap_properties(names, make):
+    for name in names:
+        prop = Content.__dict__[name]
+        if not getattr(prop.fget, "__fastbuild__", False):
+            read = make(name, prop)
+            read.__fastbuild__ = True
+            setattr(Content, name, property(read, prop.fset, prop.fdel, prop.__doc__))
+
+
+def prepare_content_class():
+    """Note which items' text (content or summary) a page reads while rendering,
+    and format each item's URLs once while writing."""
+    _wrap_properties(("content", "summary"), _tracked)
+    _wrap_properties(("url", "save_as"), _remembered)
+
+
+def _text_digests():
+    return _run["text_digests"]
+
+
+def _weight(job):
+    """Pages a write produces: a paginated list writes one per page."""
+    paginated = job[3].get("paginated") or {}
+    items = max((len(v) for v in paginated.values()), default=0)
+    return max(1, items // 10)
+
+
+def _balanced(jobs, workers):
+    """Split the writes so every worker gets about the same number of pages."""
+    shares = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for job in sorted(jobs, key=_weight, reverse=True):
+        index = loads.index(min(loads))
+        shares[index].append(job)
+        loads[index] += _weight(job)
+    return shares
+
+
+class FastWriter(Writer):
+    """Pelican's writer, skipping unchanged pages and deferring the others."""
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not name or not _run:
+            return super().write_file(name, template, context, *args, **kwargs)
+        if "model" not in _run:
+            _run["model"] = model_digest(context)
+        key = _hash(_run["site"], _run["model"], name, template.name or "",
+                    stable(args), stable(kwargs))
+        previous = _run["previous"].get(name)
+        if previous and previous["key"] == key and self._still_valid(previous):
+            _run["records"][name] = previous
+            _run["skipped"] += 1
+            for path in previous["files"]:
+                localcontext = dict(context, output_file=name, **kwargs)
+                signals.content_written.send(path, context=localcontext)
+            return None
+        if _run["defer"] is not None and not args:
+            _run["defer"].append((name, template, context, kwargs, key))
+            return None
+        self._write_now(name, template, context, args, kwargs, key)
+        return None
+
+    def _still_valid(self, previous):
+        digests = _text_digests()
+        if any(digests.get(path) != digest for path, digest in previous["texts"].items()):
+            return False
+        return all(os.path.exists(path) for path in previous["files"])
+
+    def _write_now(self, name, template, context, args, kwargs, key):
+        reads, files = set(), []
+        _tracking[0] = reads
+        _run["files"] = files
+        try:
+            super().write_file(name, template, context, *args, **kwargs)
+        finally:
+            _tracking[0] = None
+            _run["files"] = None
+        digests = _text_digests()
+        _run["records"][name] = {
+            "key": key,
+            "texts": {path: digests.get(path) for path in sorted(reads)},
+            "files": files,
+        }
+        _run["written"] += 1
+
+    def flush(self, workers):
+        """Render the deferred pages, in `workers` forked processes."""
+        jobs, _run["defer"] = _run["defer"] or [], []
+        if workers <= 1 or len(jobs) < 2 * workers:
+            for name, template, context, kwargs, key in jobs:
+                self._write_now(name, template, context, (), kwargs, key)
+            return
+        children = []
+        # Objects frozen out of the garbage collector are not touched by it in the
+        # children, so their memory stays shared with the build process.
+        gc.freeze()
+        shares = _balanced(jobs, workers)
+        for share in shares:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child renders its share and reports what it wrote
+                os.close(read_end)
+                status = 0
+                try:
+                    _run["records"] = {}
+                    for name, template, context, kwargs, key in share:
+                        self._write_now(name, template, context, (), kwargs, key)
+                    with os.fdopen(write_end, "wb") as out:
+                        pickle.dump(_run["records"], out, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:  # reported by the parent through the exit status
+                    logger.exception("%s rendering pages failed", LOG_PREFIX)
+                    status = 1
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            children.append((pid, read_end, share))
+        gc.unfreeze()
+        for pid, read_end, share in children:
+            with os.fdopen(read_end, "rb") as source:
+                data = source.read()
+            _, status = os.waitpid(pid, 0)
+            if status != 0 or not data:
+                raise RuntimeError("[fastbuild] a worker process could not write its pages")
+            records = pickle.loads(data)
+            _run["records"].update(records)
+            _run["written"] += len(records)
+            for name, template, context, kwargs, key in share:
+                for path in records[name]["files"]:
+                    localcontext = dict(context, output_file=name, **kwargs)
+                    signals.content_written.send(path, context=localcontext)
+
+
+def note_written(path, context=None):
+    if _run.get("files") is not None:
+        _run["files"].append(path)
+
+
+def records_path(settings):
+    return os.path.join(settings.get("CACHE_PATH", "cache"), RECORDS_FILE)
+
+
+def start(settings, text_digests, use_records, workers):
+    previous = {}
+    if use_records:
+        try:
+            with open(records_path(settings), "rb") as handle:
+                previous = pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError):
+            previous = {}
+    _run.clear()
+    _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
+                written=0, text_digests=text_digests, files=None,
+                defer=[] if workers > 1 else None, frozen=True)
+    prepare_content_class()
+
+
+def finish(settings, keep, writer=None):
+    if not _run:
+        return
+    if _run["defer"] and writer is not None:
+        writer.flush(1)
+    logger.info("%s %d pages written, %d unchanged", LOG_PREFIX, _run["written"],
+                _run["skipped"])
+    if keep:
+        target = records_path(settings)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target + ".tmp", "wb") as handle:
+            pickle.dump(_run["records"], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(target + ".tmp", target)
+    _run.clear()

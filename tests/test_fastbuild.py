@@ -1,0 +1,79 @@
+"""Fast builds give exactly the pages a plain build gives, cold or warm."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOT, build_site
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def content(tmp_path):
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
+def build(content, folder, **overrides):
+    out = folder / "output"
+    records = build_site(content, out, siteurl="http://example.test", **overrides)
+    assert [r.getMessage() for r in records if r.levelno >= 40] == []
+    return files_of(out)
+
+
+def without_fastbuild():
+    from pelican.settings import read_settings
+
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    return [p for p in plugins if p != "fastbuild"]
+
+
+def test_warm_builds_equal_cold_builds(content, tmp_path):
+    workers = {"FASTBUILD": {"min_files_for_workers": 1}}
+    cold = build(content, tmp_path / "a", **workers)
+    assert build(content, tmp_path / "a", **workers) == cold
+
+    item = content / "news" / "productivity.en.md"
+    item.write_text(item.read_text("utf-8") + "\nOne more \"quoted\" sentence -- with a dash.\n",
+                    "utf-8")
+    warm = build(content, tmp_path / "a", **workers)
+    assert warm != cold
+    assert warm == build(content, tmp_path / "fresh", **workers)
+    page = warm["en/news/limburg-productivity-gap/index.html"].decode()
+    assert "One more" in page
+    assert "&#8220;quoted&#8221;" in page or "“quoted”" in page
+
+
+def test_fast_build_equals_the_build_without_it(content, tmp_path):
+    fast = build(content, tmp_path / "fast", FASTBUILD={"min_files_for_workers": 1})
+    plain = build(content, tmp_path / "plain", PLUGINS=without_fastbuild())
+    assert fast == plain
+
+
+def test_unknown_setting_is_reported(fixture_site):
+    from conftest import page
+
+    built = fixture_site({"news/a.nl.md": page("A", date="2026-03-01"),
+                          "news/a.en.md": page("A", date="2026-03-01")},
+                         FASTBUILD={"wokers": 2})
+    assert any("wokers" in message for message in built.errors())
+
+
+def test_rebuild_after_one_edit_writes_only_what_shows_it(content, tmp_path):
+    out = tmp_path / "site" / "output"
+    build(content, tmp_path / "site")
+    edited = out / "en/news/limburg-productivity-gap/index.html"
+    untouched = out / "en/news/european-delegation-limburg/index.html"
+    before = {page: page.stat().st_mtime_ns for page in (edited, untouched)}
+
+    item = content / "news" / "productivity.en.md"
+    item.write_text(item.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    build(content, tmp_path / "site")
+    assert "A sentence added" in edited.read_text("utf-8")
+    assert edited.stat().st_mtime_ns != before[edited]
+    assert untouched.stat().st_mtime_ns == before[untouched]

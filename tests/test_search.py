@@ -1,0 +1,123 @@
+"""Site search: a search page per language, Pagefind's index, and the search itself."""
+
+import pytest
+
+from conftest import ROOT, build_site, page
+
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'self'")
+SEARCH_PAGES = {"nl": "/nl/zoeken/", "en": "/en/search/"}
+
+
+def test_header_search_field_goes_to_the_search_page_of_its_language(site):
+    for path, lang in [("/nl/nieuws/productiviteitskloof-limburg/", "nl"),
+                       ("/en/partners/", "en")]:
+        form = site.soup(path).select_one(".site-header form[role=search]")
+        assert form["method"] == "get"
+        assert form["action"] == site.siteurl + SEARCH_PAGES[lang]
+        field = form.select_one("input[name=q]")
+        assert form.select_one(f"label[for={field['id']}]").get_text(strip=True)
+
+
+def test_search_pages_are_each_others_counterpart(site):
+    switch = site.soup(SEARCH_PAGES["nl"]).select_one(".language-switch a")
+    assert switch["href"] == site.siteurl + SEARCH_PAGES["en"]
+    assert site.soup(SEARCH_PAGES["en"]).html["lang"] == "en"
+
+
+def test_only_the_search_pages_load_scripts(site):
+    with_scripts = set()
+    for file in site.html_pages():
+        soup = site.soup(site.url_of(file))
+        scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        assert all(s.get("src") and not s.string for s in scripts), file
+        if scripts:
+            with_scripts.add(site.url_of(file)[len(site.siteurl):])
+    assert with_scripts == set(SEARCH_PAGES.values())
+
+
+def test_search_index_has_one_index_per_language(site):
+    bundle = site.output / "pagefind"
+    assert sorted(p.name for p in bundle.glob("wasm.*.pagefind")) >= ["wasm.en.pagefind",
+                                                                      "wasm.nl.pagefind"]
+    assert not (bundle / "pagefind-ui.js").exists()
+
+
+def test_search_index_is_byte_identical_across_folders(tmp_path, monkeypatch):
+    outputs = []
+    for name, tz in [("one", "Europe/Brussels"), ("two", "Asia/Tokyo")]:
+        monkeypatch.setenv("TZ", tz)
+        out = tmp_path / name / "output"
+        build_site(ROOT / "content", out, siteurl="http://example.test")
+        outputs.append(out / "pagefind")
+    files = [sorted(p.relative_to(o) for o in [out] for p in out.rglob("*") if p.is_file())
+             for out in outputs]
+    assert files[0] == files[1] and files[0]
+    for rel in files[0]:
+        assert (outputs[0] / rel).read_bytes() == (outputs[1] / rel).read_bytes(), rel
+
+
+def test_index_can_be_switched_off_for_small_builds(fixture_site):
+    built = fixture_site(
+        {"news/item.nl.md": page("Bericht", date="2026-03-01"),
+         "news/item.en.md": page("Item", date="2026-03-01")},
+        SEARCH={"index": False},
+    )
+    assert built.path("/nl/zoeken/").exists()
+    assert not (built.output / "pagefind").exists()
+
+
+# --- In the browser ------------------------------------------------------------
+
+def _open_with_csp(browser, served_site, **context_options):
+    """A page whose responses carry the site's CSP; records every request URL."""
+    context = browser.new_context(**context_options)
+    requests, violations = [], []
+
+    def add_csp(route):
+        response = route.fetch()
+        headers = dict(response.headers, **{"content-security-policy": CSP})
+        route.fulfill(response=response, headers=headers)
+
+    context.route("**/*", add_csp)
+    tab = context.new_page()
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.on("console", lambda msg: "Content Security Policy" in msg.text
+           and violations.append(msg.text))
+    return context, tab, requests, violations
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, query, article", [
+    ("nl", "productiviteit", "/nl/nieuws/productiviteitskloof-limburg/"),
+    ("en", "productivity", "/en/news/limburg-productivity-gap/"),
+])
+def test_search_finds_the_productivity_article_first(browser, served_site, lang, query, article):
+    context, tab, requests, violations = _open_with_csp(browser, served_site)
+    tab.goto(served_site.siteurl + SEARCH_PAGES[lang])
+    tab.fill("#search-query", query)
+    tab.press("#search-query", "Enter")
+    first = tab.locator("#search-results li").first
+    first.wait_for(timeout=10000)
+    assert first.locator("a").get_attribute("href") == "/portal" + article
+    assert first.locator(".search-result__date").inner_text().strip()
+    assert first.locator(".search-result__excerpt mark").count() >= 1
+    hrefs = tab.locator("#search-results a").evaluate_all("links => links.map(a => a.href)")
+    assert all(h.startswith(served_site.siteurl + f"/{lang}/") for h in hrefs)
+    assert tab.locator("#search-nojs").is_hidden()
+    origin = served_site.siteurl.split("/portal")[0]
+    assert [u for u in requests if not u.startswith(origin + "/")] == []
+    assert violations == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_search_page_without_javascript_points_to_the_news(browser, served_site):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(served_site.siteurl + SEARCH_PAGES["en"] + "?q=productivity")
+    message = tab.locator("#search-nojs")
+    assert message.is_visible()
+    assert "JavaScript" in message.inner_text()
+    assert message.locator("a").get_attribute("href") == served_site.siteurl + "/en/news/"
+    context.close()

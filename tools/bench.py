@@ -1,0 +1,216 @@
+"""Build-speed benchmark: our full build against plain Pelican and Markdown alone.
+
+    python tools/bench.py            # N = 500 and 2000 news items per language
+    python tools/bench.py 50 200     # other sizes (or BENCH_N="50 200")
+
+For each N it generates synthetic bilingual news in our content format (about
+400 words each, with headings, lists, links, domains and partners) next to the
+real pages, partners and domains, and measures, each in a fresh process:
+
+- Markdown only: Python-Markdown converting the synthetic files (lower bound);
+- plain Pelican: the same synthetic articles, Pelican's default theme and
+  settings, no plugins (the reference);
+- cold: our full configuration into an empty output and cache folder;
+- warm: the same again after editing one news item.
+
+Wall time, CPU time and the peak memory of the build (the process and its
+children, summed as proportional set size) are printed as a table; the last line sums it up for the largest N.
+"""
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+REAL_KINDS = ["pages", "partners", "domains", "editions", "tips", "news", "data", "images"]
+LANGS = ("nl", "en")
+WORDS = {
+    "nl": ("regio samenwerking innovatie bedrijven onderzoek grens economie project "
+           "mobiliteit energie talent opleiding netwerk partners investering kennis "
+           "toekomst ruimte bereikbaarheid werkgelegenheid ondernemers campus").split(),
+    "en": ("region cooperation innovation companies research border economy project "
+           "mobility energy talent training network partners investment knowledge "
+           "future space accessibility employment entrepreneurs campus").split(),
+}
+DOMAINS = ["high-tech", "biobased", "mobility"]
+PARTNERS = ["brainport", "metropoolregio-eindhoven", "pom-antwerpen", "pom-limburg",
+            "streekplatform-kempen"]
+MARKDOWN_ONLY = """
+import sys, pathlib, markdown
+md = markdown.Markdown(extensions=["extra", "toc"], output_format="html5")
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.md")):
+    md.reset()
+    md.convert(path.read_text("utf-8"))
+"""
+
+
+def sentence(rng, lang, words=12):
+    text = " ".join(rng.choice(WORDS[lang]) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng, lang, sentences=5):
+    return " ".join(sentence(rng, lang) for _ in range(sentences))
+
+
+def news_item(number, lang, n):
+    """One synthetic news item of about 400 words in our content format."""
+    rng = random.Random(f"{number}-{lang}")
+    other = number % n + 1
+    day = f"2025-{1 + number % 12:02d}-{1 + number % 28:02d}"
+    title = sentence(rng, lang, 6).rstrip(".") + f" {number}"
+    heading = {"nl": "Meer weten", "en": "Read more"}[lang]
+    body = "\n\n".join([
+        paragraph(rng, lang),
+        "## " + sentence(rng, lang, 4).rstrip("."),
+        paragraph(rng, lang),
+        "\n".join(f"- {sentence(rng, lang, 6)}" for _ in range(4)),
+        "## " + sentence(rng, lang, 3).rstrip("."),
+        paragraph(rng, lang, 6),
+        f"{heading}: [{sentence(rng, lang, 3).rstrip('.')}]"
+        f"({{filename}}/news/bench-{other:05d}.{lang}.md).",
+        paragraph(rng, lang, 4),
+    ])
+    return textwrap.dedent(f"""\
+        Title: {title}
+        Slug: bench-{number:05d}-{lang}
+        Date: {day}
+        Domains: {DOMAINS[number % len(DOMAINS)]}
+        Partners: {PARTNERS[number % len(PARTNERS)]}
+        Summary: {sentence(rng, lang, 14)}
+
+        """) + body + "\n"
+
+
+def generate(folder, n, real=True):
+    """Synthetic news (and, for our build, the real pages) into `folder`."""
+    if real:
+        for kind in REAL_KINDS:
+            if (ROOT / "content" / kind).exists():
+                shutil.copytree(ROOT / "content" / kind, folder / kind)
+    news = folder / "news"
+    news.mkdir(parents=True, exist_ok=True)
+    for number in range(1, n + 1):
+        for lang in LANGS:
+            (news / f"bench-{number:05d}.{lang}.md").write_text(news_item(number, lang, n), "utf-8")
+    return news / f"bench-{1:05d}.nl.md"
+
+
+def _memory(pid):
+    """Proportional set size (shared pages split between the processes sharing
+    them, so forked workers are not counted twice); resident size as fallback."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def tree_memory(pid):
+    """Memory of a process and all its descendants, in bytes."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except OSError:
+                continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            total += _memory(current)
+        except OSError:
+            continue
+    return total
+
+
+def measure(cmd, cwd, env=None):
+    """Run `cmd`; returns wall seconds, CPU seconds and peak MB of its process tree."""
+    log = tempfile.TemporaryFile()
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_memory(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        log.seek(0)
+        output = log.read().decode(errors="replace")
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{output[-3000:]}")
+    return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime, "mb": peak / 2**20}
+
+
+def bench(n, work):
+    env = dict(os.environ, SITEURL="http://localhost:8000", TZ="Europe/Brussels")
+    ours, plain = work / f"ours-{n}", work / f"plain-{n}"
+    edited = generate(ours / "content", n)
+    generate(plain / "content", n, real=False)
+    row = {"n": n}
+    row["markdown"] = measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work)
+    row["plain"] = measure([BIN / "pelican", "content", "-o", "output", "-q"], plain, env)
+    build = [BIN / "pelican", ours / "content", "-o", ours / "output",
+             "-s", ROOT / "pelicanconf.py", "--cache-path", ours / "cache", "-q"]
+    row["cold"] = measure(build, ROOT, env)
+    with open(edited, "a", encoding="utf-8") as handle:
+        handle.write("\nEen extra zin na de bewerking.\n")
+    row["warm"] = measure(build, ROOT, env)
+    return row
+
+
+def table(rows):
+    """Wall time first; CPU time (all processes) in brackets."""
+    def cell(m):
+        return f"{m['wall']:.1f} s ({m['cpu']:.1f} s CPU)"
+
+    lines = [
+        "| N per language | Markdown only | plain Pelican | our cold build "
+        "| our warm build (1 item edited) | peak memory: plain / ours "
+        "| cold / plain | warm / cold |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']} | {cell(r['markdown'])} | {cell(r['plain'])} | {cell(r['cold'])} "
+            f"| {cell(r['warm'])} | {r['plain']['mb']:.0f} MB / {r['cold']['mb']:.0f} MB "
+            f"| {r['cold']['wall'] / r['plain']['wall']:.2f}x "
+            f"| {r['warm']['wall'] / r['cold']['wall']:.2f}x |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv):
+    sizes = [int(a) for a in (argv or os.environ.get("BENCH_N", "500 2000").split())]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for n in sizes:
+            rows.append(bench(n, Path(tmp)))
+            print(f"bench: N={n} done", file=sys.stderr, flush=True)
+    print(table(rows))
+    last = rows[-1]
+    print(f"bench: cold {last['cold']['wall'] / last['plain']['wall']:.2f}x plain pelican, "
+          f"warm {last['warm']['wall'] / last['cold']['wall']:.2f}x cold, "
+          f"peak {max(last['cold']['mb'], last['warm']['mb']):.0f} MB (N={last['n']})")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
