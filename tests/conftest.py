@@ -273,3 +273,20 @@ def copy_project(dest):
     if (ROOT / "node_modules").is_dir():
         (dest / "node_modules").symlink_to(ROOT / "node_modules")
     return dest
+
+
+# --- Whole-site builds compared file by file ----------------------------------
+
+
+def files_of(folder):
+    """{relative path: bytes} of every file below `folder`."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the real content folder, free to edit."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target

@@ -1,22 +1,8 @@
 """Fast builds give exactly the pages a plain build gives, cold or warm."""
 
-import shutil
-
-import pytest
-
-from conftest import ROOT, build_site
 
 
-def files_of(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def content(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(ROOT / "content", target)
-    return target
+from conftest import ROOT, build_site, files_of
 
 
 def build(content, folder, **overrides):

@@ -16,12 +16,19 @@ import os
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from blinker import signal
 from pelican import signals
 from pelican.contents import Article, Page, Static
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[bilingual]"
+
+# Sent (with the list of generators) once translations are paired and the
+# context holds `by_lang` and `by_key`. Pelican calls the receivers of one
+# signal in no fixed order, so plugins that need these connect here rather
+# than to all_generators_finalized.
+languages_ready = signal("bilingual_languages_ready")
 
 DEFAULTS = {
     # Language code -> display name and the value of <html lang>.
@@ -308,6 +315,7 @@ def finalize(generators):
         for code, info in get_settings(settings)["languages"].items()
     }
     context["home_urls"] = {code: f"{code}/" for code in codes}
+    languages_ready.send(generators)
 
 
 class LanguagePagesGenerator(Generator):

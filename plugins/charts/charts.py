@@ -23,6 +23,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 
+import figures
+
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[charts]"
 
@@ -127,4 +129,4 @@ def install(generator):
 
 def register():
     signals.generator_init.connect(install)
-    signals.all_generators_finalized.connect(check)
+    figures.data_ready.connect(check)

@@ -146,6 +146,16 @@ def render(path):
     return content, _pack(metadata)
 
 
+def try_render(path):
+    """`render`, or None when the file cannot be read: such a file is read again
+    by Pelican's own reader loop, which reports it with its name and goes on
+    with the other files (validation names the field and the fix)."""
+    try:
+        return render(path)
+    except Exception:  # noqa: BLE001 - reported when Pelican reads the file again
+        return None
+
+
 def _worker_init(settings):
     _render_setup(settings)
 
@@ -204,16 +214,19 @@ def prepare(settings):
             initargs=(settings,),
         ) as pool:
             chunk = max(1, len(todo) // (conf["workers"] * 8))
-            rendered = pool.map(render, [p for p, _ in todo], chunksize=chunk)
+            rendered = pool.map(try_render, [p for p, _ in todo], chunksize=chunk)
             for (path, key), result in zip(todo, rendered):
                 results[path] = (key, result)
     elif todo:
         _render_setup(settings)
         for path, key in todo:
-            results[path] = (key, render(path))
+            results[path] = (key, try_render(path))
+    failed = [path for path, (_, result) in results.items() if result is None]
+    for path in failed:
+        del results[path]
     logger.debug("%s %d files rendered, %d from the cache", LOG_PREFIX, len(todo),
                  len(results) - len(todo))
-    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo),
+    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo) or bool(failed),
             "cached": cached}
 
 

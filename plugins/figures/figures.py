@@ -9,10 +9,16 @@ import logging
 import os
 import tomllib
 
+from blinker import signal
 from pelican import signals
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[figures]"
+
+# Sent (with the list of generators) once `data` is in the context; plugins
+# that read it connect here (Pelican calls the receivers of one signal in no
+# fixed order).
+data_ready = signal("figures_data_ready")
 
 DEFAULTS = {"path": "data"}
 
@@ -57,6 +63,7 @@ def add_data(generators):
                     get_settings(settings)["path"],
                     name,
                 )
+    data_ready.send(generators)
 
 
 def register():

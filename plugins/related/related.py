@@ -12,7 +12,7 @@ links the other way round and between news items:
 import heapq
 import logging
 
-from pelican import signals
+import bilingual
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[related]"
@@ -79,4 +79,4 @@ def link(generators):
 
 
 def register():
-    signals.all_generators_finalized.connect(link)
+    bilingual.languages_ready.connect(link)

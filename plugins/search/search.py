@@ -193,6 +193,9 @@ def start_indexing(pelican):
     try:
         # Each language is handed to Pagefind as soon as its pages are written.
         for lang, count, digest in write_sources(context, settings, sources):
+            if not count:
+                logger.info("%s no page in language %r to index", LOG_PREFIX, lang)
+                continue
             job["languages"][lang] = (count, digest)
             bundle = os.path.join(job["bundles"], lang)
             stamp = bundle + ".digest"
@@ -259,6 +262,8 @@ def _link_or_copy(source, target):
 def combine_bundles(job):
     """One bundle in the output from the bundles of the languages."""
     shutil.rmtree(job["path"], ignore_errors=True)
+    if not job["languages"]:
+        return
     languages = {}
     for lang in sorted(job["languages"]):
         bundle = os.path.join(job["bundles"], lang)

@@ -13,6 +13,10 @@ Two rules are added for Dutch and English:
   em dash.
 Text inside `ignore_tags` (code, scripts) and inside tags (attributes) is
 never changed.
+
+The result holds characters (’ “ – …), not numeric references (&#8217;), as
+the HTML sanitizer writes them: cleaning before or after typesetting gives the
+same page.
 """
 
 import logging
@@ -38,6 +42,9 @@ TAG = re.compile(r"(<[^>]*>)")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 RANGE_DASH = re.compile(r"(?<=\d)--(?=\d)")
 SPACED_DASH = re.compile(r"(?<=\s)--(?=\s)")
+NUMERIC_REF = re.compile(r"&#(?:(\d+)|[xX]([0-9a-fA-F]+));")
+# Kept as references: markup characters, and the no-break space (as &nbsp;).
+KEEP_AS_REF = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;"}
 
 
 def get_settings(settings):
@@ -68,6 +75,18 @@ def _before_smartypants(text):
     return ELISION.sub("&#8217;", _dashes(text))
 
 
+def _characters(text):
+    """Numeric character references in text as the characters themselves."""
+    def char(match):
+        decimal, hexa = match.groups()
+        try:
+            found = chr(int(decimal) if decimal else int(hexa, 16))
+        except (ValueError, OverflowError):
+            return match.group(0)
+        return KEEP_AS_REF.get(found, found)
+    return NUMERIC_REF.sub(char, text)
+
+
 def typeset(html, ignore_tags=DEFAULTS["ignore_tags"]):
     """Typeset an HTML fragment for Dutch or English readers."""
     if not html:
@@ -77,6 +96,7 @@ def typeset(html, ignore_tags=DEFAULTS["ignore_tags"]):
     html = COMMENT.sub("\x00", html)
     html = _in_text(html, ignore_tags, _before_smartypants)
     html = typogrify(html, list(ignore_tags))
+    html = _in_text(html, ignore_tags, _characters)
     for comment in comments:
         html = html.replace("\x00", comment, 1)
     return html
