@@ -1,7 +1,5 @@
 """Fast builds give exactly the pages a plain build gives, cold or warm."""
 
-
-
 from conftest import ROOT, build_site, files_of
 
 

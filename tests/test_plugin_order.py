@@ -4,7 +4,6 @@ Pelican (through blinker) calls the receivers of one signal in no fixed order,
 so a plugin that needs another's result must not rely on coming second.
 """
 
-
 import blinker
 
 from conftest import build_site, files_of
