@@ -92,6 +92,9 @@ JINJA_ENVIRONMENT = {
     "undefined": StrictUndefined,
     "trim_blocks": True,
     "lstrip_blocks": True,
+    # Every build starts a new template environment (make devserver too), so
+    # there is no need to check each template file's date on every use.
+    "auto_reload": False,
 }
 
 MARKDOWN = {

@@ -40,36 +40,37 @@ def _keys(item):
     return keys
 
 
-def related_news(news, candidates, limit, keys=None):
-    """The `limit` news items that share most with `news` (none without overlap).
-
-    `keys` maps id(item) to `_keys(item)`; it is computed when not given.
-    """
-    keys = keys if keys is not None else {id(item): _keys(item) for item in candidates}
-    mine = keys[id(news)]
-    scored = []
-    for other in candidates:
-        shared = len(mine & keys[id(other)]) if other is not news else 0
-        if shared:
-            scored.append((-shared, -other.date.timestamp(), other.relative_source_path, other))
-    best = heapq.nsmallest(limit, scored, key=lambda entry: entry[:3])
-    return [entry[3] for entry in best]
+def _rank(mine, holders, keys, order, limit):
+    """The `limit` items that share most of `mine`, then newest, then by path."""
+    candidates = {id(o): o for key in mine for o in holders.get(key, [])}
+    return heapq.nsmallest(
+        limit, candidates.values(),
+        key=lambda other: (-len(mine & keys[id(other)]), *order[id(other)]),
+    )
 
 
 def link(generators):
     context = generators[0].context
     conf = get_settings(generators[0].settings)
+    limit = conf["max_news"]
     for kinds in context.get("by_lang", {}).values():
         news = kinds.get("news", [])
-        keys = {id(item): _keys(item) for item in news}
+        keys = {id(item): frozenset(_keys(item)) for item in news}
         # Only items that share at least one key can be related.
         holders = {}
         for item in news:
             for key in keys[id(item)]:
                 holders.setdefault(key, []).append(item)
+        order = {id(item): (-item.date.timestamp(), item.relative_source_path)
+                 for item in news}
+        # Items that name the same domains and partners have the same ranking
+        # (less themselves): rank once per combination, not once per item.
+        rankings = {}
         for item in news:
-            candidates = {id(o): o for key in keys[id(item)] for o in holders[key]}
-            item.related_news = related_news(item, list(candidates.values()), conf["max_news"], keys)
+            mine = keys[id(item)]
+            if mine not in rankings:
+                rankings[mine] = _rank(mine, holders, keys, order, limit + 1)
+            item.related_news = [o for o in rankings[mine] if o is not item][:limit]
         for partner in kinds.get("partners", []):
             if not partner.domain_items:
                 partner.domain_items = [
