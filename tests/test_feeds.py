@@ -276,3 +276,18 @@ def test_titles_with_ampersands_are_escaped_once(fixture_site):
         assert result.feed.title.startswith("Eindhoven & Limburg")
         titles = [t.text for t in xml(built, url).iter("title", "{*}title")]
         assert "R&D <and> more" in titles
+
+
+def test_a_feed_carries_the_newest_items_up_to_max_items(fixture_site):
+    news = {}
+    for day in (3, 1, 4, 2):
+        for lang in LANGS:
+            news[f"news/day-{day}.{lang}.md"] = page(
+                f"Day {day}", Date=f"2026-03-0{day}", Domains="high-tech")
+    news["domains/high-tech.nl.md"] = page("Hightech")
+    news["domains/high-tech.en.md"] = page("High tech")
+    built = fixture_site(news, FEEDS={"max_items": 2})
+    for url in ("en/news/rss.xml", "en/news/atom.xml", "en/domains/high-tech/rss.xml"):
+        assert [e.title for e in parsed(built, url).entries] == ["Day 4", "Day 3"], url
+    # The news list itself still shows every item.
+    assert len(built.soup("en/news/").select("main .news-card")) == 4

@@ -42,6 +42,10 @@ DEFAULTS = {
     # Content folders: the news that feeds carry, the domains that get a feed.
     "news_kind": "news",
     "domain_kind": "domains",
+    # A feed carries the newest this many items (None: all). Readers and
+    # feed-to-mail tools only look at the newest; a feed of every item ever
+    # grows by megabytes and takes longer to fetch each time.
+    "max_items": 50,
     # The XSLT stylesheet per language, written next to the language's home
     # (`nl/feed.xsl`) from the theme template `feed.xsl`; "" for none.
     "stylesheet": "feed.xsl",
@@ -173,6 +177,12 @@ class FeedIndex:
             self._feeds = self._collect()
         return self._feeds
 
+    def _newest(self, items):
+        """`items` newest first, cut to `max_items`."""
+        ordered = sorted(items, key=lambda item: (item.date, item.url), reverse=True)
+        limit = self.conf["max_items"]
+        return ordered if limit is None else ordered[:limit]
+
     def _collect(self):
         conf = self.conf
         by_lang = self.context.get("by_lang", {})
@@ -185,12 +195,14 @@ class FeedIndex:
             if listing is not None:
                 for fmt in ("rss", "atom"):
                     feeds.append(
-                        Feed("news", fmt, lang, listing.url + conf[fmt], listing, news)
+                        Feed("news", fmt, lang, listing.url + conf[fmt], listing,
+                             self._newest(news))
                     )
             for domain in kinds.get(conf["domain_kind"], []):
                 items = [n for n in news if domain in getattr(n, "domain_items", [])]
                 feeds.append(
-                    Feed("domain", "rss", lang, domain.url + conf["rss"], domain, items)
+                    Feed("domain", "rss", lang, domain.url + conf["rss"], domain,
+                         self._newest(items))
                 )
         return feeds
 
