@@ -53,6 +53,18 @@ def head_links(html):
     return canonical, sorted(set(alternates)), noindex
 
 
+def read_head(path, chunk=8192):
+    """The start of a page up to and including `</head>` (all of it if none):
+    the body is never needed, and most of a page's bytes are body."""
+    text = ""
+    with open(path, encoding="utf-8") as handle:
+        while part := handle.read(chunk):
+            text += part
+            if HEAD_END.search(text, max(0, len(text) - len(part) - 8)):
+                break
+    return text
+
+
 def page_url(siteurl, rel):
     """The address of an output file: `nl/x/index.html` -> `<SITEURL>/nl/x/`."""
     if rel == "index.html" or rel.endswith("/index.html"):
@@ -70,8 +82,7 @@ def entries(output, siteurl, conf):
                 continue
             path = os.path.join(folder, name)
             rel = os.path.relpath(path, output).replace(os.sep, "/")
-            with open(path, encoding="utf-8") as handle:
-                canonical, alternates, noindex = head_links(handle.read())
+            canonical, alternates, noindex = head_links(read_head(path))
             url = page_url(siteurl, rel)
             if noindex or (canonical and canonical != url):
                 continue
