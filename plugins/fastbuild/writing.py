@@ -162,13 +162,17 @@ def _weight(job):
 
 
 def _balanced(jobs, workers):
-    """Split the writes so every worker gets about the same number of pages."""
+    """Split the writes so every worker gets about the same number of pages, in
+    runs of neighbouring pages: workers that create files in the same folders
+    at the same time wait on each other in the file system."""
+    ordered = sorted(jobs, key=lambda job: job[0])
+    total = sum(_weight(job) for job in ordered)
     shares = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for job in sorted(jobs, key=_weight, reverse=True):
-        index = loads.index(min(loads))
+    done = 0
+    for job in ordered:
+        index = min(workers - 1, done * workers // max(1, total))
         shares[index].append(job)
-        loads[index] += _weight(job)
+        done += _weight(job)
     return shares
 
 
