@@ -236,7 +236,7 @@ class PreparedMarkdownReader(MarkdownReader):
     def read(self, source_path):
         prepared = _state.get("prepared")
         found = prepared and prepared["results"].get(os.path.abspath(source_path))
-        if found:
+        if found and found[1] is not None:
             content, metadata = found[1]
         else:
             _render_setup(self.settings)
@@ -275,6 +275,7 @@ def use_fast_writer(pelican):
     if not active(pelican.settings):
         return None
     conf = get_settings(pelican.settings)
+    store_rendered(pelican.settings, conf)
     prepared = _state.get("prepared") or {"results": {}}
     digests = {path: key for path, (key, _) in prepared["results"].items()}
     writing.start(pelican.settings, digests, conf["cache"] and conf["skip_unchanged"],
@@ -314,23 +315,35 @@ def get_generators(pelican):
     return DeferredPagesGenerator if active(pelican.settings) else None
 
 
+def store_rendered(settings, conf):
+    """Keep the rendered files for the next build, then let go of them: once
+    Pelican has read all content (it asks for its writer then) they are not
+    needed again, and the pages are written and indexed with that much less
+    memory."""
+    prepared = _state.get("prepared")
+    if not prepared or prepared.get("released"):
+        return
+    changed = prepared["changed"] or len(prepared["cached"]) != len(prepared["results"])
+    if conf["cache"] and changed:
+        rendered = {key: result for key, result in prepared["results"].values()}
+        target = _cache_path(settings)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target + ".tmp", "wb") as handle:
+            pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(target + ".tmp", target)
+    prepared["results"] = {path: (key, None) for path, (key, _) in prepared["results"].items()}
+    prepared["cached"] = {}
+    prepared["released"] = True
+
+
 def save_cache(pelican):
     if not active(pelican.settings):
         return
     conf = get_settings(pelican.settings)
     writing.finish(pelican.settings, keep=conf["cache"], writer=_state.get("writer"))
-    prepared = _state.pop("prepared", None)
-    if not prepared or not conf["cache"]:
-        return
-    if not prepared["changed"] and len(prepared["cached"]) == len(prepared["results"]):
-        return
-    rendered = {key: result for key, result in prepared["results"].values()}
-    target = _cache_path(pelican.settings)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target + ".tmp", "wb") as handle:
-        pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered}, handle,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(target + ".tmp", target)
+    store_rendered(pelican.settings, conf)
+    _state.pop("prepared", None)
 
 
 def register():
