@@ -195,3 +195,23 @@ def test_sitemap_leaves_out_noindex_404_and_pages_canonical_elsewhere(tmp_path):
         (tmp_path / rel).write_text(text)
     found = sitemap.entries(str(tmp_path), "http://x.test", sitemap.get_settings({}))
     assert found == {"http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}
+
+
+def test_sitemap_reads_a_page_again_when_it_changed(tmp_path):
+    from sitemap import sitemap
+
+    page = tmp_path / "nl" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html><head><link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'
+                    "</head><body></body></html>")
+    conf, cache = sitemap.get_settings({}), {}
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {
+        "http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}
+    page.write_text('<html><head><link rel="alternate" hreflang="en" href="http://x.test/en/a/">'
+                    '<link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'
+                    "</head><body></body></html>")
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {
+        "http://x.test/nl/a/": [("en", "http://x.test/en/a/"), ("nl", "http://x.test/nl/a/")]}
+    page.unlink()
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {}
+    assert cache == {}

@@ -7,10 +7,14 @@ pages, whatever plugin wrote them. Left out: 404 pages, the e-mail exports of
 newsletter editions, pages marked `noindex`, and pages whose canonical address
 is another page. Entries are sorted and no build time is written, so two
 builds give the same bytes.
+
+What a page's head declares is kept in `<CACHE_PATH>/sitemap.pickle` with the
+file's size, time and inode: a rebuild reads only the pages written again.
 """
 
 import logging
 import os
+import pickle
 import re
 from xml.sax.saxutils import escape, quoteattr
 
@@ -72,8 +76,13 @@ def page_url(siteurl, rel):
     return f"{siteurl}/{rel}"
 
 
-def entries(output, siteurl, conf):
-    """`{url: [(hreflang, href)]}` for every listed page in `output`."""
+def entries(output, siteurl, conf, cache=None):
+    """`{url: [(hreflang, href)]}` for every listed page in `output`.
+
+    `cache` maps a page's relative path to `(stamp, head_links)` from an
+    earlier run; it is updated to hold exactly the pages seen now."""
+    cache = {} if cache is None else cache
+    seen = set()
     found = {}
     for folder, dirs, files in os.walk(output):
         dirs.sort()
@@ -82,11 +91,18 @@ def entries(output, siteurl, conf):
                 continue
             path = os.path.join(folder, name)
             rel = os.path.relpath(path, output).replace(os.sep, "/")
-            canonical, alternates, noindex = head_links(read_head(path))
+            stat = os.stat(path)
+            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+            seen.add(rel)
+            if rel not in cache or cache[rel][0] != stamp:
+                cache[rel] = (stamp, head_links(read_head(path)))
+            canonical, alternates, noindex = cache[rel][1]
             url = page_url(siteurl, rel)
             if noindex or (canonical and canonical != url):
                 continue
             found[url] = alternates
+    for rel in set(cache) - seen:
+        del cache[rel]
     return found
 
 
@@ -112,7 +128,19 @@ def write(pelican):
     conf = get_settings(pelican.settings)
     siteurl = pelican.settings["SITEURL"]
     output = pelican.output_path
-    found = entries(output, siteurl, conf)
+    cache_file = os.path.join(pelican.settings.get("CACHE_PATH", "cache"), "sitemap.pickle")
+    try:
+        with open(cache_file, "rb") as handle:
+            cache = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+        cache = {}
+    if not isinstance(cache, dict):
+        cache = {}
+    found = entries(output, siteurl, conf, cache)
+    os.makedirs(os.path.dirname(cache_file) or ".", exist_ok=True)
+    with open(cache_file + ".tmp", "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(cache_file + ".tmp", cache_file)
     with open(os.path.join(output, conf["sitemap"]), "w", encoding="utf-8") as out:
         out.write(render(found))
     with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
