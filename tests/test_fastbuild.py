@@ -61,3 +61,18 @@ def test_rebuild_after_one_edit_writes_only_what_shows_it(content, tmp_path):
     assert "A sentence added" in edited.read_text("utf-8")
     assert edited.stat().st_mtime_ns != before[edited]
     assert untouched.stat().st_mtime_ns == before[untouched]
+
+
+def test_a_script_is_reported_on_every_build_also_from_the_cache(content, tmp_path):
+    for lang in ("nl", "en"):
+        (content / "news" / f"script.{lang}.md").write_text(
+            "Title: Script\nDate: 2026-03-20\nSummary: One sentence.\n\n"
+            "Text.\n\n<script>alert(1)</script>\n", "utf-8")
+    out = tmp_path / "site" / "output"
+    for _ in range(2):  # cold, then from the render cache
+        records = build_site(content, out, siteurl="http://example.test",
+                             FASTBUILD={"min_files_for_workers": 1})
+        errors = [r.getMessage() for r in records if r.levelno >= 40]
+        assert any("news/script.nl.md: content:" in e and "<script>" in e for e in errors), errors
+        page = (out / "nl" / "nieuws" / "script" / "index.html").read_text("utf-8")
+        assert "alert(1)" not in page

@@ -29,6 +29,7 @@ from pelican.readers import MarkdownReader
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import pelican_open
 
+import sanitize
 import typography
 
 from . import writing
@@ -51,7 +52,8 @@ DEFAULTS = {
 # Settings that change what a Markdown file renders to.
 RENDER_SETTINGS = [
     "MARKDOWN", "FORMATTED_FIELDS", "TIMEZONE", "DEFAULT_LANG", "DEFAULT_DATE_FORMAT",
-    "FILENAME_METADATA", "PATH_METADATA", "TYPOGRAPHY", "SUMMARY_MAX_LENGTH",
+    "FILENAME_METADATA", "PATH_METADATA", "TYPOGRAPHY", "SUMMARY_MAX_LENGTH", "SANITIZE",
+    "PLUGINS",
 ]
 CACHE_FILE = "fastbuild/rendered.pickle"
 
@@ -70,7 +72,7 @@ def _fingerprint(settings):
     digest = hashlib.sha256()
     for key in RENDER_SETTINGS:
         digest.update(f"{key}={settings.get(key)!r}\n".encode())
-    for module in (__file__, typography.typography.__file__):
+    for module in (__file__, typography.typography.__file__, sanitize.sanitize.__file__):
         with open(module, "rb") as handle:
             digest.update(handle.read())
     import markdown
@@ -135,15 +137,28 @@ def _render_setup(settings):
         conf = dict(conf, enabled=False)
     _worker["reader"] = ReusingMarkdownReader(settings)
     _worker["typography"] = conf
+    _worker["sanitize"] = (sanitize.get_settings(settings)
+                           if _listed(settings, "sanitize") else None)
 
 
 def render(path):
-    """Markdown, then typography: (content, metadata) as Pelican's reader gives."""
+    """Markdown, typography, then the HTML sanitizer: (content, metadata) as
+    Pelican's reader gives, and the dangers the sanitizer took out, to report
+    on every build (the result may come from the cache)."""
     content, metadata = _worker["reader"].read(path)
     conf = _worker["typography"]
     if conf["enabled"] and content:
         content = typography.typeset(content, conf["ignore_tags"])
-    return content, _pack(metadata)
+    found = []
+    if _worker["sanitize"] is not None and content:
+        parts = {"content": content}
+        if metadata.get("summary"):
+            parts["summary"] = metadata["summary"]
+        cleaned, found = sanitize.sanitize_parts(parts, _worker["sanitize"])
+        content = cleaned["content"]
+        if "summary" in cleaned:
+            metadata["summary"] = cleaned["summary"]
+    return content, _pack(metadata), found
 
 
 def try_render(path):
@@ -237,10 +252,13 @@ class PreparedMarkdownReader(MarkdownReader):
         prepared = _state.get("prepared")
         found = prepared and prepared["results"].get(os.path.abspath(source_path))
         if found and found[1] is not None:
-            content, metadata = found[1]
+            content, metadata, dangers = found[1]
         else:
             _render_setup(self.settings)
-            content, metadata = render(source_path)
+            content, metadata, dangers = render(source_path)
+        relative = os.path.relpath(source_path, self.settings["PATH"])
+        for field, name in dangers:
+            sanitize.report(relative, field, name)
         return content, _unpack(metadata, self.settings)
 
 
@@ -264,11 +282,13 @@ def use_prepared_reader(readers):
 
 
 def take_over_typography(pelican):
-    """Typography now runs once per file in `render`; stop the per-object pass."""
+    """Typography and the sanitizer now run once per file in `render`; stop
+    their per-object passes."""
     _state.clear()
     if not active(pelican.settings):
         return
     signals.content_object_init.disconnect(typography.typeset_content)
+    signals.content_object_init.disconnect(sanitize.sanitize_content)
 
 
 def use_fast_writer(pelican):

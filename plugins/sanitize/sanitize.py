@@ -59,28 +59,39 @@ def dangers(html):
     return [name for pattern, name in DANGERS if pattern.search(html)]
 
 
+def report(relative_path, field, name):
+    logger.error(
+        "%s %s: %s: the text contains %s; remove it (scripts are not allowed "
+        "in content, it was taken out)",
+        LOG_PREFIX,
+        relative_path,
+        field,
+        name,
+    )
+
+
+def sanitize_parts(parts, conf=DEFAULTS):
+    """Clean `{field: html}`; returns the cleaned parts and the (field, danger)
+    pairs found, for `report`."""
+    found = [(field, name) for field, html in parts.items() for name in dangers(html)]
+    return {field: clean(html, conf) for field, html in parts.items()}, found
+
+
 def sanitize_content(content):
     if isinstance(content, Static) or not getattr(content, "_content", None):
         return
     conf = get_settings(content.settings)
     # A summary written in the metadata is rendered Markdown too.
     has_summary = "summary" in content.metadata and getattr(content, "_summary", None)
-    parts = [("content", content._content)]
+    parts = {"content": content._content}
     if has_summary:
-        parts.append(("summary", content._summary))
-    for field, html in parts:
-        for name in dangers(html):
-            logger.error(
-                "%s %s: %s: the text contains %s; remove it (scripts are not allowed "
-                "in content, it was taken out)",
-                LOG_PREFIX,
-                content.relative_source_path,
-                field,
-                name,
-            )
-    content._content = clean(content._content, conf)
+        parts["summary"] = content._summary
+    cleaned, found = sanitize_parts(parts, conf)
+    for field, name in found:
+        report(content.relative_source_path, field, name)
+    content._content = cleaned["content"]
     if has_summary:
-        content._summary = clean(content._summary, conf)
+        content._summary = cleaned["summary"]
         content.metadata["summary"] = content._summary
 
 
