@@ -5,7 +5,7 @@ import html
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import page
+from conftest import ROOT, page
 from typography.typography import typeset
 
 
@@ -88,3 +88,17 @@ def test_content_is_typeset_and_titles_stay_plain(fixture_site):
     en = site.soup("en/city/")
     assert en.title.get_text().startswith("NASA's cars")
     assert "Cars in ’80s Eindhoven – a\u00a0story." in en.select_one(".content__body").get_text()
+
+
+def test_skipping_text_without_quotes_changes_nothing(monkeypatch):
+    import markdown
+    import smartypants
+
+    samples = [(ROOT / "content").rglob("*.md"), (ROOT / "docs").glob("*.md")]
+    pages = [markdown.markdown(p.read_text("utf-8"), extensions=["extra"])
+             for group in samples for p in sorted(group)]
+    pages += ['<p>He said "no" -- \'twice\'.</p>', "<p>plain text, no quotes</p>",
+              '<p>"</p><p>\'</p>', "<p>a <em>\"quoted\"</em> 'word'</p>"]
+    fast = [typeset(p) for p in pages]
+    monkeypatch.setattr(smartypants, "convert_quotes", smartypants.convert_quotes.original)
+    assert [typeset(p) for p in pages] == fast
