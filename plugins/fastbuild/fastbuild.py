@@ -236,12 +236,11 @@ def prepare(settings):
         _render_setup(settings)
         for path, key in todo:
             results[path] = (key, try_render(path))
-    failed = [path for path, (_, result) in results.items() if result is None]
-    for path in failed:
-        del results[path]
+    # A file that could not be rendered is left to Pelican's reader (not cached).
+    results = {path: found for path, found in results.items() if found[1] is not None}
     logger.debug("%s %d files rendered, %d from the cache", LOG_PREFIX, len(todo),
                  len(results) - len(todo))
-    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo) or bool(failed),
+    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo),
             "cached": cached}
 
 
@@ -251,14 +250,13 @@ class PreparedMarkdownReader(MarkdownReader):
     def read(self, source_path):
         prepared = _state.get("prepared")
         found = prepared and prepared["results"].get(os.path.abspath(source_path))
-        if found and found[1] is not None:
+        if found:
             content, metadata, dangers = found[1]
         else:
             _render_setup(self.settings)
             content, metadata, dangers = render(source_path)
-        relative = os.path.relpath(source_path, self.settings["PATH"])
         for field, name in dangers:
-            sanitize.report(relative, field, name)
+            sanitize.report(os.path.relpath(source_path, self.settings["PATH"]), field, name)
         return content, _unpack(metadata, self.settings)
 
 
@@ -296,9 +294,7 @@ def use_fast_writer(pelican):
         return None
     conf = get_settings(pelican.settings)
     store_rendered(pelican.settings, conf)
-    prepared = _state.get("prepared") or {"results": {}}
-    digests = {path: key for path, (key, _) in prepared["results"].items()}
-    writing.start(pelican.settings, digests, conf["cache"] and conf["skip_unchanged"],
+    writing.start(pelican.settings, _state.get("digests", {}), conf["cache"] and conf["skip_unchanged"],
                   conf["write_workers"])
     return writing.FastWriter
 
@@ -340,9 +336,10 @@ def store_rendered(settings, conf):
     Pelican has read all content (it asks for its writer then) they are not
     needed again, and the pages are written and indexed with that much less
     memory."""
-    prepared = _state.get("prepared")
-    if not prepared or prepared.get("released"):
+    prepared = _state.pop("prepared", None)
+    if not prepared:
         return
+    _state["digests"] = {path: key for path, (key, _) in prepared["results"].items()}
     changed = prepared["changed"] or len(prepared["cached"]) != len(prepared["results"])
     if conf["cache"] and changed:
         rendered = {key: result for key, result in prepared["results"].values()}
@@ -352,9 +349,6 @@ def store_rendered(settings, conf):
             pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(target + ".tmp", target)
-    prepared["results"] = {path: (key, None) for path, (key, _) in prepared["results"].items()}
-    prepared["cached"] = {}
-    prepared["released"] = True
 
 
 def save_cache(pelican):
@@ -363,7 +357,6 @@ def save_cache(pelican):
     conf = get_settings(pelican.settings)
     writing.finish(pelican.settings, keep=conf["cache"], writer=_state.get("writer"))
     store_rendered(pelican.settings, conf)
-    _state.pop("prepared", None)
 
 
 def register():

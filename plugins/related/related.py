@@ -37,7 +37,7 @@ def _keys(item):
         raw = item.metadata.get(field, "")
         values = raw.split(",") if isinstance(raw, str) else raw
         keys.update((field, value.strip()) for value in values if value.strip())
-    return keys
+    return frozenset(keys)
 
 
 def _rank(mine, holders, keys, order, limit):
@@ -55,7 +55,7 @@ def link(generators):
     limit = conf["max_news"]
     for kinds in context.get("by_lang", {}).values():
         news = kinds.get("news", [])
-        keys = {id(item): frozenset(_keys(item)) for item in news}
+        keys = {id(item): _keys(item) for item in news}
         # Only items that share at least one key can be related.
         holders = {}
         for item in news:
