@@ -178,10 +178,10 @@ class FeedIndex:
         return self._feeds
 
     def _newest(self, items):
-        """`items` newest first, cut to `max_items`."""
-        ordered = sorted(items, key=lambda item: (item.date, item.url), reverse=True)
+        """The first `max_items` of `items` (the bilingual plugin lists news
+        newest first, the order the feed keeps)."""
         limit = self.conf["max_items"]
-        return ordered if limit is None else ordered[:limit]
+        return items if limit is None else items[:limit]
 
     def _collect(self):
         conf = self.conf
