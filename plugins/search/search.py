@@ -28,7 +28,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from bilingual import Listing, languages
+from bilingual import Listing, languages, languages_ready
 from l10n import localizer_for
 
 logger = logging.getLogger(__name__)
@@ -74,54 +74,68 @@ def source_page(item, html_lang, date_text):
     """A minimal page for Pagefind: the item's title, summary and body in its language.
 
     Indexing these instead of the themed pages keeps menus, footers and list
-    pages out of the results, whatever the theme does.
+    pages out of the results, whatever the theme does. The item's URL travels
+    as metadata, so the source files need no folder each.
     """
     date_attr = f' data-pagefind-meta="date:{escape(date_text)}"' if date_text else ""
     summary = Markup(item.summary or "").striptags()
     return (
         f'<!doctype html><html lang="{escape(html_lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(item.title)}</title></head>"
-        f"<body data-pagefind-body{date_attr}><h1>{escape(item.title)}</h1>"
+        f"<body data-pagefind-body{date_attr}>"
+        f'<h1 data-pagefind-meta="url:{escape(item.url)}">{escape(item.title)}</h1>'
         f"<p>{escape(summary)}</p>{body_text(item)}</body></html>"
     )
 
 
-def write_sources(context, settings, folder):
-    """One source page per content item, at the item's URL, in `folder`.
+def source_name(lang, item):
+    """The source file of `item`: flat in its language's folder (creating a
+    folder per page would cost more than writing the page)."""
+    return f"{lang}/{hashlib.sha256(item.url.encode()).hexdigest()[:24]}.html"
 
-    Only changed files are written and stale ones removed. Yields, after each
-    language, its code, number of pages and a digest of all of them.
-    """
+
+def source_pages(context, settings):
+    """One source page per content item. Yields, per language, its code, the
+    pages ({file name: bytes}) and a digest of all of them."""
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
     dates = {}
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         digest = hashlib.sha256()
-        wanted = set()
+        pages = {}
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
                 if date and (date, lang) not in dates:
                     dates[date, lang] = localizer.format_date({}, date, lang=lang)
                 date_text = dates[date, lang] if date else ""
-                text = source_page(item, html_langs.get(lang, lang), date_text).encode()
-                target = os.path.join(folder, item.url, "index.html")
-                wanted.add(os.path.normpath(target))
-                digest.update(target.encode() + b"\0" + text + b"\0")
-                try:
-                    with open(target, "rb") as handle:
-                        if handle.read() == text:
-                            continue
-                except OSError:
-                    os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "wb") as handle:
-                    handle.write(text)
-        for root, _, files in os.walk(os.path.join(folder, lang)):
-            for name in files:
-                path = os.path.normpath(os.path.join(root, name))
-                if path not in wanted:
-                    os.remove(path)
-        yield lang, len(wanted), digest.hexdigest()
+                name = source_name(lang, item)
+                pages[name] = text = source_page(item, html_langs.get(lang, lang),
+                                                 date_text).encode()
+                digest.update(name.encode() + b"\0" + text + b"\0")
+        yield lang, pages, digest.hexdigest()
+
+
+def write_sources(folder, lang, pages):
+    """Bring `folder`/`lang` in line with `pages`: write what changed, remove
+    what is gone."""
+    os.makedirs(os.path.join(folder, lang), exist_ok=True)
+    for name, text in pages.items():
+        target = os.path.join(folder, name)
+        try:
+            with open(target, "rb") as handle:
+                if handle.read() == text:
+                    continue
+        except OSError:
+            pass
+        with open(target, "wb") as handle:
+            handle.write(text)
+    for entry in os.scandir(os.path.join(folder, lang)):
+        if f"{lang}/{entry.name}" not in pages:
+            if entry.is_dir():
+                shutil.rmtree(entry.path)
+            else:
+                os.remove(entry.path)
 
 
 class SearchPagesGenerator(Generator):
@@ -163,14 +177,19 @@ class SearchPagesGenerator(Generator):
             )
 
 
-def start_indexing(pelican):
-    """Start Pagefind as soon as all content is read (Pelican asks for its writer
-    then), so that it runs beside Pelican while the pages are written.
+def start_indexing(generators):
+    """Start indexing as soon as all content is read and sorted by language,
+    so that it runs beside Pelican while the pages are written.
 
-    Each language is indexed on its own (half the memory of one run) and only
-    when the text of one of its pages changed; the bundles are then combined.
+    The build process only makes the source pages; a thread writes them and
+    runs Pagefind, which wait on the disk and the Pagefind process, not on
+    Python. Each language is indexed on its own (half the memory of one run)
+    and only when the text of one of its pages changed; the bundles are then
+    combined.
     """
-    site = _sites.pop(os.path.abspath(pelican.output_path), None)
+    output = next((g.settings["OUTPUT_PATH"] for g in generators
+                   if isinstance(g, SearchPagesGenerator)), None)
+    site = output and _sites.pop(os.path.abspath(output), None)
     if site is None:
         return None
     context, settings = site
@@ -178,9 +197,9 @@ def start_indexing(pelican):
     if not conf["index"]:
         return None
     cache = os.path.abspath(settings.get("CACHE_PATH", "cache"))
-    sources = os.path.join(cache, "search-sources")
     job = {
         "path": os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"])),
+        "sources": os.path.join(cache, "search-sources"),
         "bundles": os.path.join(cache, "search-bundles"),
         "drop": conf["drop"],
         "languages": {},
@@ -188,42 +207,46 @@ def start_indexing(pelican):
         "errors": [],
         "queue": queue.Queue(),
     }
-    job["thread"] = threading.Thread(target=_run_pagefind, args=(sources, job))
+    job["thread"] = threading.Thread(target=_index_languages, args=(job,))
     job["thread"].start()
     try:
-        # Each language is handed to Pagefind as soon as its pages are written.
-        for lang, count, digest in write_sources(context, settings, sources):
-            if not count:
+        for lang, pages, digest in source_pages(context, settings):
+            if not pages:
                 logger.info("%s no page in language %r to index", LOG_PREFIX, lang)
                 continue
-            job["languages"][lang] = (count, digest)
-            bundle = os.path.join(job["bundles"], lang)
-            stamp = bundle + ".digest"
-            try:
-                with open(stamp, encoding="utf-8") as handle:
-                    if handle.read() == digest and os.path.isdir(bundle):
-                        continue
-            except OSError:
-                pass
-            if os.path.exists(stamp):
-                os.remove(stamp)
-            job["todo"].append(lang)
-            job["queue"].put(lang)
+            job["languages"][lang] = (len(pages), digest)
+            job["queue"].put((lang, pages, digest))
     finally:
         job["queue"].put(None)
     _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = job
     return None
 
 
-def _run_pagefind(sources, job):
-    """One Pagefind run per language that changed, one after the other."""
+def _index_languages(job):
+    """Per language: write its source pages, then run Pagefind if they changed."""
     from pagefind_bin_extended import get_executable
 
-    while (lang := job["queue"].get()) is not None:
+    while (task := job["queue"].get()) is not None:
+        lang, pages, digest = task
+        try:
+            write_sources(job["sources"], lang, pages)
+        except OSError as error:
+            job["errors"].append(f"{lang}: {error}")
+            continue
         bundle = os.path.join(job["bundles"], lang)
+        stamp = bundle + ".digest"
+        try:
+            with open(stamp, encoding="utf-8") as handle:
+                if handle.read() == digest and os.path.isdir(bundle):
+                    continue
+        except OSError:
+            pass
+        if os.path.exists(stamp):
+            os.remove(stamp)
+        job["todo"].append(lang)
         shutil.rmtree(bundle, ignore_errors=True)
         result = subprocess.run(
-            [str(get_executable()), "--site", sources, "--glob", f"{lang}/**/*.html",
+            [str(get_executable()), "--site", job["sources"], "--glob", f"{lang}/*.html",
              "--output-path", bundle],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
         )
@@ -283,5 +306,5 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
-    signals.get_writer.connect(start_indexing)
+    languages_ready.connect(start_indexing)
     signals.finalized.connect(finish_indexing)

@@ -44,8 +44,10 @@ function resultItem(data) {
   const heading = document.createElement("h2");
   heading.className = "search-result__title";
   const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = data.meta.title || data.url;
+  // The index keeps each page's address, relative to the site, as metadata.
+  const href = data.meta.url ? new URL(data.meta.url, form.dataset.base).pathname : data.url;
+  link.href = href;
+  link.textContent = data.meta.title || href;
   heading.append(link);
   item.append(heading);
   if (data.meta.date) {
