@@ -86,3 +86,21 @@ def test_links_with_encoded_characters_resolve(fixture_site):
     files["news/x.nl.md"] = page("X", "[a]({filename}/pages/a%20b.nl.md)", date="2026-03-18", summary="K.")
     site = fixture_site(files)
     assert problems(site) == []
+
+
+def test_a_rebuild_reports_the_problems_of_unchanged_files_and_sees_fixes(fixture_site):
+    """The checks are kept between builds: what is still wrong is named again,
+    what was fixed is not, and a link to a file that now exists is fine."""
+    files = pair(modified="2026-3-19")
+    files["news/y.nl.md"] = page("Y", date="2026-03-18", summary="K.",
+                                 body="Zie [z]({filename}z.nl.md).")
+    files["news/y.en.md"] = page("Y", date="2026-03-18", summary="K.")
+    first = fixture_site(files)
+    assert sorted(p.split(":")[0] for p in problems(first, logging.ERROR)) == [
+        "[validation] news/x.nl.md", "[validation] news/y.nl.md"]
+    again = fixture_site(files)
+    assert problems(again, logging.ERROR) == problems(first, logging.ERROR)
+    files["news/x.nl.md"] = page("X", date="2026-03-18", summary="Kort.")
+    files["news/z.nl.md"] = page("Z", date="2026-03-18", summary="K.")
+    files["news/z.en.md"] = page("Z", date="2026-03-18", summary="K.")
+    assert problems(fixture_site(files), logging.ERROR) == []

@@ -10,13 +10,21 @@ built at all are reported as well.
 
 Each problem is logged as an ERROR (or a WARNING for an unknown field)
 `[validation] <path>: <field>: <what to fix>`; `tools/build.py` collects them.
+
+The checks of the files' text start with the build, in a thread, and are kept
+in `<CACHE_PATH>/validation.pickle`: a rebuild checks again only the files
+that changed (all of them when any file was added, removed or renamed, or the
+settings changed). The problems are logged on every build all the same.
 """
 
 import difflib
 import fnmatch
+import hashlib
 import logging
 import os
+import pickle
 import re
+import threading
 from datetime import datetime
 from urllib.parse import unquote
 
@@ -173,11 +181,11 @@ def check_values(out, rel, kind, meta, conf, languages, file_lang):
         report(out, rel, "status", f"{meta['status']!r} is unknown; use published, hidden or draft")
 
 
-def check_file(out, rel, kind, settings, conf, languages):
-    """All checks of one file that need only its text."""
-    path = os.path.join(settings["PATH"], rel)
-    with open(path, "rb") as handle:
-        raw = handle.read()
+def check_file(out, rel, kind, settings, conf, languages, raw=None):
+    """All checks of one file that need only its text (and which files exist)."""
+    if raw is None:
+        with open(os.path.join(settings["PATH"], rel), "rb") as handle:
+            raw = handle.read()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -250,18 +258,115 @@ def check_built(out, generators, files):
     return [rel for rel in files if rel not in built]
 
 
-def check_files(settings):
+def check_files(settings, cache=None):
     """Problems found in the text of every content file, without Pelican's
-    content objects: also usable when the build stopped before validation."""
+    content objects: also usable when the build stopped before validation.
+
+    `cache` ({path: (digest, problems)} of an earlier run, valid for the same
+    settings and the same files) answers for files whose text is unchanged;
+    it is updated to hold exactly the files seen now."""
     conf = get_settings(settings)
     languages = list(settings.get("BILINGUAL", {}).get("languages", {})) or [
         settings.get("DEFAULT_LANG", "nl")
     ]
+    cache = {} if cache is None else cache
     out = []
     files = content_files(settings, conf)
     for rel, kind in files:
-        check_file(out, rel, kind, settings, conf, languages)
+        with open(os.path.join(settings["PATH"], rel), "rb") as handle:
+            raw = handle.read()
+        digest = hashlib.sha256(kind.encode() + b"\0" + raw).hexdigest()
+        if rel not in cache or cache[rel][0] != digest:
+            found = []
+            check_file(found, rel, kind, settings, conf, languages, raw)
+            cache[rel] = (digest, found)
+        out += cache[rel][1]
+    for rel in set(cache) - {rel for rel, _ in files}:
+        del cache[rel]
     return out, files
+
+
+def _cache_key(settings):
+    """What, besides a file's own text, decides its problems: the settings,
+    this module, and which files exist (links and references)."""
+    digest = hashlib.sha256()
+    digest.update(repr(sorted(get_settings(settings).items())).encode())
+    digest.update(repr(settings.get("BILINGUAL", {}).get("languages", {})).encode())
+    digest.update(repr([settings.get(k) for k in ("DEFAULT_LANG", "ARTICLE_PATHS",
+                                                   "PAGE_PATHS", "IGNORE_FILES")]).encode())
+    with open(__file__, "rb") as handle:
+        digest.update(handle.read())
+    root = settings["PATH"]
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        digest.update(os.path.relpath(folder, root).encode() + b"\0")
+        for name in sorted(files):
+            digest.update(name.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _cache_file(settings):
+    return os.path.join(settings.get("CACHE_PATH", "cache"), "validation.pickle")
+
+
+def check_files_cached(settings):
+    """`check_files`, with the results of the last build for unchanged files."""
+    key = _cache_key(settings)
+    try:
+        with open(_cache_file(settings), "rb") as handle:
+            stored = pickle.load(handle)
+        cache = stored["files"] if stored.get("key") == key else {}
+    except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
+        cache = {}
+    result = check_files(settings, cache)
+    target = _cache_file(settings)
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    with open(target + ".tmp", "wb") as handle:
+        pickle.dump({"key": key, "files": cache}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(target + ".tmp", target)
+    return result
+
+
+_checks = {}
+
+
+def _build_key(settings):
+    return (os.path.abspath(settings["PATH"]), os.path.abspath(settings["OUTPUT_PATH"]))
+
+
+def _listed(settings):
+    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
+    return any(name == "validation" or name.startswith("validation.") for name in names)
+
+
+def start_checks(pelican):
+    """Check the files' text in a thread while Pelican reads the content: the
+    checks need nothing Pelican makes."""
+    settings = pelican.settings
+    if not _listed(settings):
+        return
+    job = {}
+
+    def run():
+        try:
+            job["result"] = check_files_cached(settings)
+        except BaseException as error:  # noqa: BLE001 - raised again in the build
+            job["error"] = error
+
+    job["thread"] = threading.Thread(target=run, name="validation")
+    job["thread"].start()
+    _checks[_build_key(settings)] = job
+
+
+def file_problems(settings):
+    """The result of the thread `start_checks` began (or of checking now)."""
+    job = _checks.pop(_build_key(settings), None)
+    if job is None:
+        return check_files_cached(settings)
+    job["thread"].join()
+    if "error" in job:
+        raise job["error"]
+    return job["result"]
 
 
 def log_problems(out):
@@ -270,7 +375,7 @@ def log_problems(out):
 
 
 def validate(generators):
-    out, files = check_files(generators[0].settings)
+    out, files = file_problems(generators[0].settings)
     named = {problem[0] for problem in out}
     for rel in check_built(out, generators, [rel for rel, _ in files]):
         if rel not in named:
@@ -279,4 +384,5 @@ def validate(generators):
 
 
 def register():
+    signals.initialized.connect(start_checks)
     signals.all_generators_finalized.connect(validate)
