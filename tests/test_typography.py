@@ -90,15 +90,69 @@ def test_content_is_typeset_and_titles_stay_plain(fixture_site):
     assert "Cars in ’80s Eindhoven – a\u00a0story." in en.select_one(".content__body").get_text()
 
 
-def test_skipping_text_without_quotes_changes_nothing(monkeypatch):
-    import markdown
-    import smartypants
+TRICKY = [
+    # Quotes of all kinds, nested, at the start, alone between tags.
+    '<p>He said "no" -- \'twice\'.</p>', "<p>plain text, no quotes</p>",
+    '<p>"</p><p>\'</p>', "<p>a <em>\"quoted\"</em> 'word'</p>",
+    "<p>\"'Quoted' words in a larger quote.\"</p>", "<p>'\"Quoted\" inside'</p>",
+    '<h2>"Kop" met aanhalingstekens</h2>', "<li><a href=\"#\">'Link'</a> in een lijst</li>",
+    "<p>&ldquo;al gekruld&rdquo; en &#8216;ook&#8217; en &lsquo;zo&rsquo;</p>",
+    "<p>``backticks'' and `single' and ''two''</p>", "<p>Only ''two''</p>",
+    '"Quote at the start" of a fragment', "<p> 'After a space'</p>", "<p>\n<em>\"Em\"</em></p>",
+    # Dashes and ellipses.
+    "<p>2022--2024, a -- b, a---b, a --- b, --begin en eind--</p>",
+    "<p>Wacht... even. . . en .... of . . . . zo</p>", "<p>Spaced. . . only</p>",
+    "<p>-- </p><p> --</p>",
+    # Backslash escapes.
+    r'<p>\\ \" \' \. \- \` and \--not a dash\...</p>', r"<p>One escape\. only</p>",
+    # Ampersands and entities.
+    "<p>One &amp; two & three &#38; four&nbsp;&amp;&nbsp;five, R&amp;D, &#169; &#xE9; &#8212;</p>",
+    "<p>Four&nbsp;&amp;&nbsp;five</p>", "<p>Six &#38;&nbsp;seven</p>",
+    '<p><a href="/?a=1&amp;b=2" title="x & y">A & B</a></p>', "<p>&#0; &#99999999999; &#x110000;</p>",
+    # Capitals.
+    "<p>NASA en de EU, POM Limburg, KU2 and 2KU2, D.O.T. and U. S. A., JIMMY'S</p>",
+    "<h3>ALL CAPS HEADING</h3>", "<p>Type K2U</p>", "<p>The D.O.T. agency</p>",
+    "<p>Visit the U. S. A. soon</p>", "<p><abbr title=\"Europese Unie\">EU</abbr>-beleid</p>",
+    # Code, preformatted text, kbd, scripts, comments.
+    "<p>Zie <code>'s -- \"x\" ... NASA & co</code> en</p><pre>'t -- 1--2 \"y\"</pre>",
+    "<pre><code>a -- b\n'c' ... \\ NASA</code></pre><p>na -- code</p>",
+    "<p><kbd>Ctrl -- 'C'</kbd> en <samp>\"uit\"</samp></p><script>var a = '--';</script>",
+    "<p>a</p><!-- 's -- opmerking -- -->\n<p>b</p>", "<p>a <!-- x --> 'b'</p>",
+    # Widows in headings, paragraphs, list items, after inline tags.
+    "<h1>Een kop van vijf woorden</h1>", "<p>Alinea met <em>nadruk op het eind</em></p>",
+    "<ul><li>Eerste punt hier</li><li>Tweede <a href=\"/x\">punt</a> </li></ul>",
+    "<dl><dt>Term met woorden</dt><dd>Uitleg met woorden</dd></dl>", "Geen tags hier maar wel woorden",
+    # Dutch and English elisions.
+    "<p>'s-Hertogenbosch, 's avonds, 't Is zo'n dag, auto's, rock 'n' roll, '24, the '80s</p>",
+    "<p>'k Heb 'm gezien, 'r is niks, 'tis, 'stop' en '240</p>",
+]
 
-    samples = [(ROOT / "content").rglob("*.md"), (ROOT / "docs").glob("*.md")]
-    pages = [markdown.markdown(p.read_text("utf-8"), extensions=["extra"])
-             for group in samples for p in sorted(group)]
-    pages += ['<p>He said "no" -- \'twice\'.</p>', "<p>plain text, no quotes</p>",
-              '<p>"</p><p>\'</p>', "<p>a <em>\"quoted\"</em> 'word'</p>"]
+
+def rendered_content():
+    """Every Markdown file of the site, rendered as the build renders it."""
+    import markdown
+
+    md = markdown.Markdown(extensions=["extra", "toc", "meta"], output_format="html5")
+    pages = []
+    for path in sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "docs").glob("*.md")):
+        md.reset()
+        pages.append(md.convert(path.read_text("utf-8")))
+    return pages
+
+
+def test_skipping_rules_where_they_cannot_apply_changes_nothing(monkeypatch):
+    import smartypants
+    from typogrify import filters
+
+    from typography import typography
+
+    pages = rendered_content() + TRICKY
     fast = [typeset(p) for p in pages]
-    monkeypatch.setattr(smartypants, "convert_quotes", smartypants.convert_quotes.original)
+    for module, name in [(smartypants, "convert_quotes"), (smartypants, "convert_backticks"),
+                         (smartypants, "convert_dashes"), (smartypants, "convert_ellipses"),
+                         (smartypants, "process_escapes"), (filters, "amp"), (filters, "caps"),
+                         (filters, "initial_quotes")]:
+        monkeypatch.setattr(module, name, getattr(module, name).original)
+    for change in (typography._before_smartypants, typography._characters):
+        monkeypatch.setattr(change, "may_change", lambda text: True)
     assert [typeset(p) for p in pages] == fast

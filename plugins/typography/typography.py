@@ -19,12 +19,14 @@ the HTML sanitizer writes them: cleaning before or after typesetting gives the
 same page.
 """
 
+import functools
 import logging
 import re
 
 import smartypants
 from pelican import signals
 from pelican.contents import Article, Page
+from typogrify import filters
 from typogrify.filters import process_ignores, typogrify
 
 logger = logging.getLogger(__name__)
@@ -48,24 +50,69 @@ NUMERIC_REF = re.compile(r"&#(?:(\d+)|[xX]([0-9a-fA-F]+));")
 KEEP_AS_REF = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\u00a0": "&nbsp;"}
 
 
-def _quotes_only_where_there_are_any(convert_quotes):
-    """smartypants runs some fifteen regular expressions over every piece of
-    text, each of which needs a ' or a " to change anything; most pieces have
-    neither. Same result, a third of the typesetting time."""
-    if getattr(convert_quotes, "skips_text_without_quotes", False):
-        return convert_quotes
+def _skipped_unless(may_change):
+    """Wrap a text function so it is not called on text where `may_change`
+    finds nothing its rules start from. Smartypants and typogrify run many
+    small regular expressions over every piece of text, and most pieces hold
+    none of the characters a rule needs (a quote, "--", "...", a backslash,
+    two capitals): the same result at a fraction of the time.
 
-    def convert(text):
-        if "'" not in text and '"' not in text:
+    `may_change` must be true wherever the function could change the text;
+    when in doubt it says yes. The function itself stays the rule, and is kept
+    as `.original`; `.may_change` can be replaced, to compare with the rule
+    applied everywhere."""
+    def wrap(function):
+        if hasattr(function, "may_change"):  # the module was imported again
+            return function
+
+        @functools.wraps(function)
+        def guarded(text):
+            if guarded.may_change(text):
+                return function(text)
             return text
-        return convert_quotes(text)
 
-    convert.skips_text_without_quotes = True
-    convert.original = convert_quotes
-    return convert
+        guarded.may_change = may_change
+        guarded.original = function
+        return guarded
+    return wrap
 
 
-smartypants.convert_quotes = _quotes_only_where_there_are_any(smartypants.convert_quotes)
+# What each rule needs before it can change anything. Smartypants' rules
+# replace the substrings named here, in each piece of text between tags.
+# Typogrify's filters get the whole fragment and are tested there with a
+# necessary part of their own pattern (amp and caps search pieces of the
+# fragment, and a pattern without anchors, lookarounds or word boundaries that
+# finds nothing in a text finds nothing in any piece of it either). Each test
+# starts with a character to look for, which the regular expression engine
+# skips to; the patterns themselves would be tried at every position.
+# amp: an ampersand (&, &amp; or &#38;) before white space or &nbsp;.
+AMP = re.compile(r"&(?:amp;|\#38;)?(?:\s|&nbsp;)")
+# caps: two capitals with only digits between, or capitals with dots (D.O.T.).
+CAPS = re.compile(r"[A-Z](?:\d*|\.\s?)[A-Z]")
+# initial_quotes: an opening quote at the start, or after white space or a tag.
+OPENING_QUOTES = ('"', "'", "&ldquo;", "&#8220;", "&lsquo;", "&#8216;")
+QUOTE_AFTER_SPACE_OR_TAG = re.compile(r"[>\s](?:[\"']|&ldquo;|&\#8220;|&lsquo;|&\#8216;)")
+
+
+def _may_open_with_quote(text):
+    """The start is tested apart: a pattern that may match at the start is
+    tried at every position, and this test runs on every fragment."""
+    return text.startswith(OPENING_QUOTES) or QUOTE_AFTER_SPACE_OR_TAG.search(text)
+
+
+smartypants.convert_quotes = _skipped_unless(
+    lambda text: "'" in text or '"' in text)(smartypants.convert_quotes)
+smartypants.convert_backticks = _skipped_unless(
+    lambda text: "``" in text or "''" in text)(smartypants.convert_backticks)
+smartypants.convert_dashes = _skipped_unless(
+    lambda text: "--" in text)(smartypants.convert_dashes)
+smartypants.convert_ellipses = _skipped_unless(
+    lambda text: "..." in text or ". ." in text)(smartypants.convert_ellipses)
+smartypants.process_escapes = _skipped_unless(
+    lambda text: "\\" in text)(smartypants.process_escapes)
+filters.amp = _skipped_unless(AMP.search)(filters.amp)
+filters.caps = _skipped_unless(CAPS.search)(filters.caps)
+filters.initial_quotes = _skipped_unless(_may_open_with_quote)(filters.initial_quotes)
 
 
 def get_settings(settings):
@@ -76,13 +123,21 @@ def get_settings(settings):
 
 
 def _in_text(html, ignore_tags, change):
-    """Apply `change` to the text of `html`: not to tags, not to ignored tags."""
+    """Apply `change` to the text of `html`: not to tags, not to ignored tags.
+
+    Skipped where `change.may_change` finds nothing: on the whole fragment
+    first, most fragments have no elision, dash or numeric reference."""
+    if not change.may_change(html):
+        return html
     out = []
     for section, should_process in process_ignores(html, list(ignore_tags)):
         if not should_process:
             out.append(section)
             continue
-        out += [part if TAG.fullmatch(part) else change(part) for part in TAG.split(section)]
+        # Splitting on a captured pattern alternates text and tag.
+        parts = TAG.split(section)
+        parts[::2] = map(change, parts[::2])
+        out += parts
     return "".join(out)
 
 
@@ -92,10 +147,12 @@ def _dashes(text):
     return SPACED_DASH.sub("&#8211;", text)
 
 
+@_skipped_unless(lambda text: "'" in text or "--" in text)
 def _before_smartypants(text):
     return ELISION.sub("&#8217;", _dashes(text))
 
 
+@_skipped_unless(lambda text: "&#" in text)
 def _characters(text):
     """Numeric character references in text as the characters themselves."""
     def char(match):
