@@ -1,8 +1,10 @@
 """Site search: a search page per language, Pagefind's index, and the search itself."""
 
+import shutil
+
 import pytest
 
-from conftest import ROOT, build_site, page
+from conftest import ROOT, Site, build_site, page, serve_folder
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'self'")
@@ -67,6 +69,36 @@ def test_index_can_be_switched_off_for_small_builds(fixture_site):
     assert not (built.output / "pagefind").exists()
 
 
+def _bundles(cache):
+    """{part: identity of its Pagefind output}: a part indexed again gets new files."""
+    return {p.name: ((p / "pagefind-entry.json").stat().st_ino,
+                     (p / "pagefind-entry.json").stat().st_mtime_ns)
+            for p in (cache / "search-bundles").iterdir() if p.is_dir()}
+
+
+def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "output"
+    build_site(content, out, SEARCH={"part_size": 4})
+    parts = sorted(p.name for p in tmp_path.glob("output/pagefind*"))
+    assert parts[0] == "pagefind" and "pagefind-1" in parts
+    for part in parts:
+        assert (out / part / "pagefind-entry.json").exists()
+        assert sorted(p.name for p in (out / part).glob("wasm.*.pagefind"))
+    before = _bundles(tmp_path / "cache")
+    assert len(before) >= 2 * len(parts) - 2
+    edited = content / "news" / "productivity.en.md"
+    edited.write_text(edited.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    build_site(content, out, SEARCH={"part_size": 4})
+    after = _bundles(tmp_path / "cache")
+    assert set(after) == set(before)
+    assert len([part for part in after if after[part] != before[part]]) == 1
+    build_site(content, out, SEARCH={"part_size": 100})
+    assert sorted(p.name for p in tmp_path.glob("output/pagefind*")) == ["pagefind"]
+    assert sorted(_bundles(tmp_path / "cache")) == ["en-0", "nl-0"]
+
+
 # --- In the browser ------------------------------------------------------------
 
 def _open_with_csp(browser, served_site, **context_options):
@@ -121,3 +153,41 @@ def test_search_page_without_javascript_points_to_the_news(browser, served_site)
     assert "JavaScript" in message.inner_text()
     assert message.locator("a").get_attribute("href") == served_site.siteurl + "/en/news/"
     context.close()
+
+
+@pytest.fixture(scope="module")
+def served_parts(tmp_path_factory):
+    """The real site with its index in parts of about four pages."""
+    out = tmp_path_factory.mktemp("parts") / "output"
+    out.mkdir()
+    server, base = serve_folder(out, "/portal")
+    records = build_site(ROOT / "content", out, siteurl=base, SEARCH={"part_size": 4})
+    yield Site(out, base, records)
+    server.shutdown()
+
+
+def _results(browser, site, lang, query):
+    context, tab, requests, violations = _open_with_csp(browser, site)
+    tab.goto(site.siteurl + SEARCH_PAGES[lang] + "?q=" + query)
+    tab.locator("#search-results li").first.wait_for(timeout=10000)
+    tab.wait_for_function("document.getElementById('search-status').textContent !== ''")
+    hrefs = tab.locator("#search-results a").evaluate_all("links => links.map(a => a.href)")
+    context.close()
+    assert violations == []
+    return [h[len(site.siteurl):] for h in hrefs]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, query, article", [
+    ("nl", "productiviteit", "/nl/nieuws/productiviteitskloof-limburg/"),
+    ("en", "productivity", "/en/news/limburg-productivity-gap/"),
+])
+def test_an_index_in_parts_finds_what_one_index_finds(browser, served_site, served_parts,
+                                                      lang, query, article):
+    assert len(served_parts.soup(SEARCH_PAGES[lang]).select_one("form.search-page")
+               ["data-parts"].split()) >= 2
+    in_parts = _results(browser, served_parts, lang, query)
+    assert in_parts[0] == article
+    for word in (query, "Kempen", "Brainport"):
+        assert sorted(_results(browser, served_parts, lang, word)) == sorted(
+            _results(browser, served_site, lang, word)), word

@@ -9,9 +9,13 @@
   only page that loads Pagefind.
 - Pagefind reads a minimal page per item (title, date, summary, body) rather
   than the themed page, so menus, footers and list pages stay out of results.
-- Each language is indexed by its own Pagefind run, only when one of its
-  pages changed; the bundles are combined into one, with the languages in a
-  fixed order, so the same content always gives the same bytes.
+- Each language is indexed by its own Pagefind runs, one per part of about
+  `part_size` pages (a page's part follows from its URL), and a part only
+  when one of its pages changed: a rebuild after an edit indexes a few
+  hundred pages, not all of them. The first parts of all languages are
+  combined into `pagefind/`, the next ones into `pagefind-1/`, ..., with the
+  languages in a fixed order, so the same content always gives the same
+  bytes; the search page merges its language's parts.
 """
 
 import hashlib
@@ -42,6 +46,10 @@ DEFAULTS = {
     "template": "search",
     # Folder of the search bundle inside the output folder.
     "bundle": "pagefind",
+    # A language with more pages than this is indexed in parts of about this
+    # size (`<bundle>-1/`, `<bundle>-2/`, ... beside the first), which the
+    # search page merges: a rebuild indexes again only the parts that changed.
+    "part_size": 500,
     # Pagefind's own interfaces; our search.js talks to pagefind.js directly.
     "drop": [
         "pagefind-ui.js",
@@ -88,38 +96,54 @@ def source_page(item, html_lang, date_text):
     )
 
 
-def source_name(lang, item):
-    """The source file of `item`: flat in its language's folder (creating a
-    folder per page would cost more than writing the page)."""
-    return f"{lang}/{hashlib.sha256(item.url.encode()).hexdigest()[:24]}.html"
+def part_count(pages, part_size):
+    """How many parts the index of a language with `pages` pages has: parts
+    of at least `part_size` pages, so that none is likely to be empty."""
+    return max(1, pages // max(1, part_size))
+
+
+def language_sizes(context):
+    """{language: number of pages to index}."""
+    return {lang: sum(len(items) for items in kinds.values())
+            for lang, kinds in context.get("by_lang", {}).items()}
 
 
 def source_pages(context, settings):
-    """One source page per content item. Yields, per language, its code, the
-    pages ({file name: bytes}) and a digest of all of them."""
+    """One source page per content item, in the part of its language's index
+    that its URL falls in (so a page stays in its part as others come and
+    go). Yields, per part that has pages, its language, its name (`nl-0`),
+    the pages ({file name: bytes}) and a digest of all of them."""
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
+    part_size = get_settings(settings)["part_size"]
+    sizes = language_sizes(context)
     dates = {}
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
-        digest = hashlib.sha256()
-        pages = {}
+        parts = part_count(sizes[lang], part_size)
+        pages = [{} for _ in range(parts)]
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
                 if date and (date, lang) not in dates:
                     dates[date, lang] = localizer.format_date({}, date, lang=lang)
                 date_text = dates[date, lang] if date else ""
-                name = source_name(lang, item)
-                pages[name] = text = source_page(item, html_langs.get(lang, lang),
-                                                 date_text).encode()
-                digest.update(name.encode() + b"\0" + text + b"\0")
-        yield lang, pages, digest.hexdigest()
+                key = hashlib.sha256(item.url.encode()).hexdigest()[:24]
+                number = int(key, 16) % parts
+                pages[number][f"{lang}-{number}/{key}.html"] = source_page(
+                    item, html_langs.get(lang, lang), date_text).encode()
+        for number, found in enumerate(pages):
+            if not found:
+                continue
+            digest = hashlib.sha256()
+            for name in sorted(found):
+                digest.update(name.encode() + b"\0" + found[name] + b"\0")
+            yield lang, f"{lang}-{number}", found, digest.hexdigest()
 
 
-def write_sources(folder, lang, pages):
-    """Bring `folder`/`lang` in line with `pages`: write what changed, remove
+def write_sources(folder, part, pages):
+    """Bring `folder`/`part` in line with `pages`: write what changed, remove
     what is gone."""
-    os.makedirs(os.path.join(folder, lang), exist_ok=True)
+    os.makedirs(os.path.join(folder, part), exist_ok=True)
     for name, text in pages.items():
         target = os.path.join(folder, name)
         try:
@@ -130,8 +154,8 @@ def write_sources(folder, lang, pages):
             pass
         with open(target, "wb") as handle:
             handle.write(text)
-    for entry in os.scandir(os.path.join(folder, lang)):
-        if f"{lang}/{entry.name}" not in pages:
+    for entry in os.scandir(os.path.join(folder, part)):
+        if f"{part}/{entry.name}" not in pages:
             if entry.is_dir():
                 shutil.rmtree(entry.path)
             else:
@@ -165,7 +189,9 @@ class SearchPagesGenerator(Generator):
     def generate_output(self, writer):
         conf = get_settings(self.settings)
         news = self.context.get("listings", {})
+        parts = self.context.get("search_parts", {})
         for page in self.search_pages:
+            extra = range(1, len(parts.get(page.lang, [])))
             writer.write_file(
                 page.save_as,
                 self.get_template(page.template),
@@ -174,6 +200,7 @@ class SearchPagesGenerator(Generator):
                 page=page,
                 lang=page.lang,
                 news_list=news.get(("news", page.lang)),
+                search_parts=[f"{conf['bundle']}-{n}/" for n in extra],
             )
 
 
@@ -183,9 +210,9 @@ def start_indexing(generators):
 
     The build process only makes the source pages; a thread writes them and
     runs Pagefind, which wait on the disk and the Pagefind process, not on
-    Python. Each language is indexed on its own (half the memory of one run)
-    and only when the text of one of its pages changed; the bundles are then
-    combined.
+    Python. Each part of each language's index is a Pagefind run of its own,
+    only when the text of one of its pages changed; the parts are then
+    combined into one bundle per part number.
     """
     output = next((g.settings["OUTPUT_PATH"] for g in generators
                    if isinstance(g, SearchPagesGenerator)), None)
@@ -198,42 +225,46 @@ def start_indexing(generators):
         return None
     cache = os.path.abspath(settings.get("CACHE_PATH", "cache"))
     job = {
-        "path": os.path.abspath(os.path.join(settings["OUTPUT_PATH"], conf["bundle"])),
+        "output": os.path.abspath(settings["OUTPUT_PATH"]),
+        "bundle": conf["bundle"],
         "sources": os.path.join(cache, "search-sources"),
         "bundles": os.path.join(cache, "search-bundles"),
         "drop": conf["drop"],
-        "languages": {},
+        "parts": {},
+        "languages": context.setdefault("search_parts", {}),
         "todo": [],
         "errors": [],
         "queue": queue.Queue(),
     }
-    job["thread"] = threading.Thread(target=_index_languages, args=(job,))
+    job["thread"] = threading.Thread(target=_index_parts, args=(job,))
     job["thread"].start()
     try:
-        for lang, pages, digest in source_pages(context, settings):
-            if not pages:
+        for lang, part, pages, digest in source_pages(context, settings):
+            job["parts"][part] = (len(pages), digest)
+            job["languages"].setdefault(lang, []).append(part)
+            job["queue"].put((part, pages, digest))
+        for lang, size in sorted(language_sizes(context).items()):
+            if not size:
                 logger.info("%s no page in language %r to index", LOG_PREFIX, lang)
-                continue
-            job["languages"][lang] = (len(pages), digest)
-            job["queue"].put((lang, pages, digest))
     finally:
         job["queue"].put(None)
-    _indexing[os.path.abspath(settings["OUTPUT_PATH"])] = job
+    _indexing[job["output"]] = job
     return None
 
 
-def _index_languages(job):
-    """Per language: write its source pages, then run Pagefind if they changed."""
+def _index_parts(job):
+    """Per part: write its source pages, then run Pagefind if they changed.
+    Parts no longer made are removed afterwards."""
     from pagefind_bin_extended import get_executable
 
     while (task := job["queue"].get()) is not None:
-        lang, pages, digest = task
+        part, pages, digest = task
         try:
-            write_sources(job["sources"], lang, pages)
+            write_sources(job["sources"], part, pages)
         except OSError as error:
-            job["errors"].append(f"{lang}: {error}")
+            job["errors"].append(f"{part}: {error}")
             continue
-        bundle = os.path.join(job["bundles"], lang)
+        bundle = os.path.join(job["bundles"], part)
         stamp = bundle + ".digest"
         try:
             with open(stamp, encoding="utf-8") as handle:
@@ -243,15 +274,22 @@ def _index_languages(job):
             pass
         if os.path.exists(stamp):
             os.remove(stamp)
-        job["todo"].append(lang)
+        job["todo"].append(part)
         shutil.rmtree(bundle, ignore_errors=True)
         result = subprocess.run(
-            [str(get_executable()), "--site", job["sources"], "--glob", f"{lang}/*.html",
+            [str(get_executable()), "--site", job["sources"], "--glob", f"{part}/*.html",
              "--output-path", bundle],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
         )
         if result.returncode != 0:
             job["errors"].append(result.stdout.strip()[-2000:])
+    for folder in (job["sources"], job["bundles"]):
+        for entry in os.scandir(folder) if os.path.isdir(folder) else []:
+            if entry.name.split(".")[0] not in job["parts"]:
+                if entry.is_dir():
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.remove(entry.path)
 
 
 def finish_indexing(pelican):
@@ -263,15 +301,13 @@ def finish_indexing(pelican):
         logger.error("%s the search index could not be built (Pagefind said: %s)",
                      LOG_PREFIX, " / ".join(job["errors"]))
         return
-    for lang in job["todo"]:
-        with open(os.path.join(job["bundles"], lang + ".digest"), "w", encoding="utf-8") as out:
-            out.write(job["languages"][lang][1])
-    if not job["todo"] and os.path.exists(os.path.join(job["path"], "pagefind-entry.json")):
-        logger.info("%s the search index is up to date", LOG_PREFIX)
-        return
+    for part in job["todo"]:
+        with open(os.path.join(job["bundles"], part + ".digest"), "w", encoding="utf-8") as out:
+            out.write(job["parts"][part][1])
     combine_bundles(job)
-    count = sum(found for found, _ in job["languages"].values())
-    logger.info("%s indexed %d pages into %s", LOG_PREFIX, count, job["path"])
+    count = sum(found for found, _ in job["parts"].values())
+    logger.info("%s %d pages in the index (%d parts indexed again)", LOG_PREFIX, count,
+                len(job["todo"]))
 
 
 def _link_or_copy(source, target):
@@ -282,22 +318,75 @@ def _link_or_copy(source, target):
         shutil.copyfile(source, target)
 
 
+def bundle_folder(job, number):
+    """`output/pagefind/` for the first part of every language, then
+    `output/pagefind-1/`, `output/pagefind-2/`, ... for the next ones."""
+    name = job["bundle"] if number == 0 else f"{job['bundle']}-{number}"
+    return os.path.join(job["output"], name)
+
+
+def sync_folder(target, files):
+    """Make `target` hold exactly `files` ({relative path: source file}).
+
+    Files that are already there (the same hard link, or the same bytes) are
+    left alone: Pagefind names most files by their content, so a rebuild
+    changes few of them."""
+    for root, dirs, names in os.walk(target, topdown=False):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.relpath(path, target) not in files:
+                os.remove(path)
+        if root != target and not os.listdir(root):
+            os.rmdir(root)
+    for rel, source in sorted(files.items()):
+        path = os.path.join(target, rel)
+        try:
+            here, there = os.stat(path), os.stat(source)
+            if here.st_ino == there.st_ino and here.st_dev == there.st_dev:
+                continue
+            if here.st_size == there.st_size:
+                with open(path, "rb") as mine, open(source, "rb") as theirs:
+                    if mine.read() == theirs.read():
+                        continue
+            os.remove(path)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        _link_or_copy(source, path)
+
+
 def combine_bundles(job):
-    """One bundle in the output from the bundles of the languages."""
-    shutil.rmtree(job["path"], ignore_errors=True)
-    if not job["languages"]:
-        return
-    languages = {}
-    for lang in sorted(job["languages"]):
-        bundle = os.path.join(job["bundles"], lang)
-        with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
-            entry = json.load(handle)
-        languages.update(entry.get("languages", {}))
-        shutil.copytree(bundle, job["path"], dirs_exist_ok=True, copy_function=_link_or_copy,
-                        ignore=shutil.ignore_patterns("pagefind-entry.json", *job["drop"]))
-    entry["languages"] = dict(sorted(languages.items()))
-    with open(os.path.join(job["path"], "pagefind-entry.json"), "w", encoding="utf-8") as out:
-        json.dump(entry, out, ensure_ascii=False, separators=(",", ":"))
+    """One bundle per place in the output: the first part of every language
+    in the first, the second parts in the next, and so on; the languages in a
+    fixed order, so the same content always gives the same bytes. Folders no
+    longer needed are removed."""
+    places = {}
+    for lang, parts in sorted(job["languages"].items()):
+        for number, part in enumerate(parts):
+            places.setdefault(number, []).append(part)
+    for number in range(len(places)):
+        target = bundle_folder(job, number)
+        files, languages, entry = {}, {}, None
+        for part in places[number]:
+            bundle = os.path.join(job["bundles"], part)
+            with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+                entry = json.load(handle)
+            languages.update(entry.get("languages", {}))
+            for root, _, names in os.walk(bundle):
+                for name in names:
+                    if name != "pagefind-entry.json" and name not in job["drop"]:
+                        path = os.path.join(root, name)
+                        files.setdefault(os.path.relpath(path, bundle), path)
+        sync_folder(target, files)
+        entry["languages"] = dict(sorted(languages.items()))
+        with open(os.path.join(target, "pagefind-entry.json"), "w", encoding="utf-8") as out:
+            json.dump(entry, out, ensure_ascii=False, separators=(",", ":"))
+    prefix = job["bundle"] + "-"
+    for found in os.scandir(job["output"]):
+        suffix = found.name[len(prefix):] if found.name.startswith(prefix) else ""
+        if suffix.isdigit() and int(suffix) >= max(1, len(places)) and found.is_dir():
+            shutil.rmtree(found.path)
+    if not places:
+        shutil.rmtree(bundle_folder(job, 0), ignore_errors=True)
 
 
 def get_generators(pelican):

@@ -16,6 +16,10 @@ function loadPagefind() {
   if (!pagefindReady) {
     pagefindReady = import(form.dataset.bundle).then(async (pagefind) => {
       await pagefind.options({ baseUrl: new URL(form.dataset.base).pathname });
+      // A large index comes in parts, searched together.
+      for (const part of (form.dataset.parts || "").split(" ").filter(Boolean)) {
+        await pagefind.mergeIndex(part);
+      }
       return pagefind;
     });
   }
