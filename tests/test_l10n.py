@@ -100,6 +100,33 @@ def test_an_explicit_lang_wins_over_the_page(localizer):
     assert render_in(localizer, source, page=Item("nl")) == "Nieuws News"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("News") }}',
+        '{{ _("Page %(number)s of %(count)s", number=2, count="<b>") }}',
+        '{{ _("100%% & more") }}',
+        '{{ gettext("News") }}|{{ _("News") }}',
+        '{% trans %}News{% endtrans %}',
+        '{% trans n=3 %}News from %(n)s{% endtrans %}',
+    ],
+)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_strings_as_jinja_gives_them(localizer, source, autoescape):
+    # `_()` is answered by the localizer directly; it must give what Jinja's
+    # own new-style gettext gives: escaping, "%%" and variables alike.
+    from jinja2 import Environment
+
+    catalog = localizer.translations["nl"]
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    reference.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
+    ours = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    localizer.install(ours)
+    for _ in range(2):  # the second time from what the localizer kept
+        assert ours.from_string(source).render(lang="nl") == reference.from_string(
+            source).render(lang="nl")
+
+
 def test_an_edited_catalog_shows_in_the_next_build(tmp_path):
     # `make devserver` builds again in the same process: a translation edited
     # between two builds must show, whatever the first build looked up.
