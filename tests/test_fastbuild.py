@@ -76,3 +76,27 @@ def test_a_script_is_reported_on_every_build_also_from_the_cache(content, tmp_pa
         assert any("news/script.nl.md: content:" in e and "<script>" in e for e in errors), errors
         page = (out / "nl" / "nieuws" / "script" / "index.html").read_text("utf-8")
         assert "alert(1)" not in page
+
+
+def test_an_items_path_in_its_url_follows_its_file(tmp_path):
+    # The path relative to PATH is kept per item; a plugin that moves an item
+    # to another file, or a build with another PATH, still gets the right URL.
+    import copy
+    import datetime
+
+    from fastbuild import writing
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    writing.remember_relative_source_path()
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(PATH=str(tmp_path), ARTICLE_URL="{path}")
+    item = Article("Text", metadata={"title": "A", "date": datetime.datetime(2026, 3, 1)},
+                   settings=settings, source_path=str(tmp_path / "news" / "a.md"))
+    assert item.url == "news/a.md"
+    assert item.url == "news/a.md"
+    item.source_path = str(tmp_path / "tips" / "a.md")
+    assert item.url == "tips/a.md"
+    settings["PATH"] = str(tmp_path / "tips")
+    assert item.url == "a.md"
+    assert item.get_relative_source_path(str(tmp_path / "tips" / "b.md")) == "b.md"

@@ -1,6 +1,7 @@
 """Interface strings and CLDR formats per language."""
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,82 @@ def test_percentages_through_babel(localizer, lang, expected):
 @pytest.mark.parametrize("lang, expected", [("nl", "Nieuws"), ("en", "News")])
 def test_gettext_follows_the_page_language(localizer, lang, expected):
     assert localizer.gettext({"lang": lang}, "News") == expected
+
+
+def render_in(localizer, source, **context):
+    from jinja2 import Environment
+
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    localizer.install(env)
+    return env.from_string(source).render(**context)
+
+
+class Item:
+    def __init__(self, lang):
+        self.lang = lang
+
+
+@pytest.mark.parametrize("first, second", [("nl", "en"), ("en", "nl")])
+def test_each_page_gets_its_own_language(localizer, first, second):
+    # Strings and dates are kept per language once looked up: a Dutch page
+    # rendered before an English one must not lend it its words, nor the reverse.
+    source = '{{ _("News") }} {{ day|format_date }}'
+    day = datetime.datetime(2026, 3, 18, 23, 30)
+    expected = {"nl": "Nieuws 18 maart 2026", "en": "News 18 March 2026"}
+    for lang in (first, second, first):
+        assert render_in(localizer, source, article=Item(lang), day=day) == expected[lang]
+
+
+def test_an_explicit_lang_wins_over_the_page(localizer):
+    source = '{{ _("News") }}{% set lang = "en" %} {{ _("News") }}'
+    assert render_in(localizer, source, page=Item("nl")) == "Nieuws News"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("News") }}',
+        '{{ _("Page %(number)s of %(count)s", number=2, count="<b>") }}',
+        '{{ _("100%% & more") }}',
+        '{{ gettext("News") }}|{{ _("News") }}',
+        '{% trans %}News{% endtrans %}',
+        '{% trans n=3 %}News from %(n)s{% endtrans %}',
+    ],
+)
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_template_strings_as_jinja_gives_them(localizer, source, autoescape):
+    # `_()` is answered by the localizer directly; it must give what Jinja's
+    # own new-style gettext gives: escaping, "%%" and variables alike.
+    from jinja2 import Environment
+
+    catalog = localizer.translations["nl"]
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    reference.install_gettext_callables(catalog.gettext, catalog.ngettext, newstyle=True)
+    ours = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    localizer.install(ours)
+    for _ in range(2):  # the second time from what the localizer kept
+        assert ours.from_string(source).render(lang="nl") == reference.from_string(
+            source).render(lang="nl")
+
+
+def test_an_edited_catalog_shows_in_the_next_build(tmp_path):
+    # `make devserver` builds again in the same process: a translation edited
+    # between two builds must show, whatever the first build looked up.
+    import shutil
+
+    from l10n import l10n
+
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME / "translations", theme / "translations")
+    settings = {"THEME": str(theme), "BILINGUAL": {"languages": {"nl": {}, "en": {}}}}
+    po = theme / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+
+    l10n.reset_cache(None)
+    assert l10n.localizer_for(settings).gettext({"lang": "nl"}, "News") == "Nieuws"
+    po.write_text(po.read_text("utf-8").replace('msgstr "Nieuws"', 'msgstr "Actueel"'), "utf-8")
+    stat = po.stat()
+    os.utime(po, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    l10n.reset_cache(None)  # a new build starts
+    assert l10n.localizer_for(settings).gettext({"lang": "nl"}, "News") == "Actueel"
+    l10n.reset_cache(None)

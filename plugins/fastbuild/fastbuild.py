@@ -273,6 +273,7 @@ def active(settings):
 def use_prepared_reader(readers):
     if not active(readers.settings):
         return
+    writing.remember_relative_source_path()
     if "prepared" not in _state:
         _state["prepared"] = prepare(readers.settings)
     for ext in MarkdownReader.file_extensions:

@@ -143,6 +143,37 @@ def _wrap_properties(names, make):
             setattr(Content, name, property(read, prop.fset, prop.fdel, prop.__doc__))
 
 
+def _relative_source_path(original):
+    """Pelican works out an item's path relative to PATH (two absolute paths and
+    os.path.relpath) again for every URL it formats, thousands of times per
+    build. The answer is kept on the item with the source path and PATH it was
+    worked out from, and used only while both are the same."""
+
+    def get_relative_source_path(self, source_path=None):
+        own = self.source_path
+        if source_path and source_path != own:
+            return original(self, source_path)
+        base = self.settings["PATH"]
+        if not (own and os.path.isabs(own) and os.path.isabs(base)):
+            return original(self, source_path)  # relative paths follow the working folder
+        kept = self.__dict__.get("_fastbuild_relative_source_path")
+        if kept is not None and kept[0] == own and kept[1] == base:
+            return kept[2]
+        value = original(self, source_path)
+        self.__dict__["_fastbuild_relative_source_path"] = (own, base, value)
+        return value
+
+    get_relative_source_path.__fastbuild__ = True
+    return get_relative_source_path
+
+
+def remember_relative_source_path():
+    """From reading on: every URL of an item is formatted from this path."""
+    original = Content.get_relative_source_path
+    if not getattr(original, "__fastbuild__", False):
+        Content.get_relative_source_path = _relative_source_path(original)
+
+
 def prepare_content_class():
     """Note which items' text (content or summary) a page reads while rendering,
     and format each item's URLs once while writing."""

@@ -22,6 +22,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
+from markupsafe import Markup
+from jinja2.runtime import Context
+from jinja2.utils import missing
 from pelican import signals
 
 logger = logging.getLogger(__name__)
@@ -75,20 +78,36 @@ def catalogs(theme_path, conf, codes):
     return result
 
 
+def _lookup(context, name):
+    """`context.get(name)`; a template context is asked without the KeyError
+    its `get` raises and catches for every name that is not defined."""
+    if isinstance(context, Context):
+        value = context.resolve_or_missing(name)
+        return None if value is missing else value
+    return context.get(name)
+
+
 def page_lang(context):
     """The language of the page being rendered."""
     for name in ("lang", "page", "article"):
-        value = context.get(name)
+        value = _lookup(context, name)
         if isinstance(value, str) and value:
             return value
         lang = getattr(value, "lang", None)
         if lang:
             return lang
-    return context.get("DEFAULT_LANG", "nl")
+    default = _lookup(context, "DEFAULT_LANG")
+    return "nl" if default is None else default
 
 
 class Localizer:
-    """The gettext callables and format filters bound to one theme."""
+    """The gettext callables and format filters bound to one theme.
+
+    A page asks for the same few dozen interface strings and a few hundred
+    distinct dates over and over; both are kept per language once looked up.
+    A Localizer lives for one build (see `reset_cache`), so an edited catalog
+    shows in the next build.
+    """
 
     def __init__(self, settings):
         self.conf = get_settings(settings)
@@ -97,13 +116,15 @@ class Localizer:
         self.locales = {
             code: Locale.parse(self.conf["locales"].get(code, code)) for code in codes
         }
+        self._messages = {}  # (lang, message) -> translated message
+        self._dates = {}     # (date, format, lang) -> formatted date
+        self._template_strings = {}  # (lang, message, autoescape) -> result of `_()`
 
     def locale(self, lang):
         return self.locales.get(lang) or Locale.parse(lang)
 
     def gettext(self, context, message):
-        lang = page_lang(context)
-        return self.translations.get(lang, NullTranslations()).gettext(message)
+        return self.gettext_in(page_lang(context), message)
 
     def ngettext(self, context, singular, plural, count):
         lang = page_lang(context)
@@ -115,6 +136,9 @@ class Localizer:
         env.install_gettext_callables(
             _with_context(self.gettext), _with_context(self.ngettext), newstyle=True
         )
+        # `_()` and `gettext()` go straight to `template_gettext`: Jinja's own
+        # pass every string through three more calls, about 25 times a page.
+        env.globals["_"] = env.globals["gettext"] = _with_context(self.template_gettext)
         env.filters.update(
             {
                 "format_date": _with_context(self.format_date),
@@ -126,16 +150,49 @@ class Localizer:
         )
         env.globals["gettext_in"] = self.gettext_in
 
+    def template_gettext(self, context, message, **variables):
+        """Jinja's new-style gettext: the translation is escaped like any
+        template text (marked safe when autoescaping) and always %-formatted,
+        so `%%` means `%` with or without variables."""
+        autoescape = context.eval_ctx.autoescape
+        lang = page_lang(context)
+        if variables:
+            text = self.gettext_in(lang, message)
+            return (Markup(text) if autoescape else text) % variables
+        key = (lang, message, autoescape)
+        try:
+            return self._template_strings[key]
+        except KeyError:
+            text = self.gettext_in(lang, message)
+            text = self._template_strings[key] = (Markup(text) if autoescape else text) % {}
+            return text
+
     def gettext_in(self, lang, message):
         """A string in a given language, for bilingual pages (the site root)."""
-        return self.translations.get(lang, NullTranslations()).gettext(message)
+        key = (lang, message)
+        try:
+            return self._messages[key]
+        except KeyError:
+            translations = self.translations.get(lang)
+            if translations is None:
+                translations = NullTranslations()
+            text = self._messages[key] = translations.gettext(message)
+            return text
 
     def format_date(self, context, value, format=None, lang=None):
-        return dates.format_date(
-            value,
-            format=format or self.conf["date_format"],
-            locale=self.locale(lang or page_lang(context)),
-        )
+        format = format or self.conf["date_format"]
+        lang = lang or page_lang(context)
+        if not isinstance(value, datetime.date):  # Babel's own errors and defaults
+            return dates.format_date(value, format=format, locale=self.locale(lang))
+        # Babel formats the calendar day of a datetime as it is, without time zone.
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        key = (day, format, lang)
+        try:
+            return self._dates[key]
+        except KeyError:
+            text = self._dates[key] = dates.format_date(day, format=format,
+                                                        locale=self.locale(lang))
+            return text
 
     def format_number(self, context, value, lang=None, decimals=None):
         fmt = None if decimals is None else "#,##0." + "0" * decimals
