@@ -1,5 +1,7 @@
 """Fast builds give exactly the pages a plain build gives, cold or warm."""
 
+import pytest
+
 from conftest import ROOT, build_site, files_of
 
 
@@ -33,8 +35,12 @@ def test_warm_builds_equal_cold_builds(content, tmp_path):
     assert "&#8220;quoted&#8221;" in page or "“quoted”" in page
 
 
-def test_fast_build_equals_the_build_without_it(content, tmp_path):
-    fast = build(content, tmp_path / "fast", FASTBUILD={"min_files_for_workers": 1})
+@pytest.mark.parametrize("batch", [1, 16])
+def test_fast_build_equals_the_build_without_it(content, tmp_path, batch):
+    """Files rendered by the workers and by the build process itself (it takes
+    the batches no worker has started) give the same pages."""
+    fast = build(content, tmp_path / "fast",
+                 FASTBUILD={"min_files_for_workers": 1, "batch": batch})
     plain = build(content, tmp_path / "plain", PLUGINS=without_fastbuild())
     assert fast == plain
 

@@ -1,8 +1,10 @@
 """Fast builds: Markdown and typography in worker processes, cached between builds.
 
-- Before Pelican reads the content, every Markdown file is rendered (Markdown,
-  then the typography rules of plugins/typography) in a pool of worker
-  processes; Pelican's reader then takes the finished result.
+- When Pelican starts reading, every Markdown file is handed to a pool of
+  worker processes (Markdown, then the typography rules of plugins/typography,
+  then the sanitizer), in small batches; Pelican's reader takes each result
+  as it needs it, and renders a batch itself when no worker has started it
+  yet, so the build process renders too instead of waiting.
 - Results are kept in `<CACHE_PATH>/fastbuild/` by the file's content hash,
   so a rebuild renders only the files that changed.
 - Pages whose inputs did not change are not written again; the others are
@@ -42,6 +44,8 @@ DEFAULTS = {
     "workers": os.cpu_count() or 1,
     # Fewer files than this are rendered in the build process (no pool start-up).
     "min_files_for_workers": 64,
+    # Files handed to a worker at a time.
+    "batch": 16,
     # Keep rendered files between builds.
     "cache": True,
     # Do not write again pages whose inputs did not change since the last build.
@@ -171,6 +175,10 @@ def try_render(path):
         return None
 
 
+def render_batch(paths):
+    return [try_render(path) for path in paths]
+
+
 def _worker_init(settings):
     _render_setup(settings)
 
@@ -209,7 +217,10 @@ def _load_cache(settings, fingerprint):
 
 
 def prepare(settings):
-    """Render every Markdown file not in the cache; returns {path: result}."""
+    """Start rendering every Markdown file not in the cache.
+
+    Returns the state `result` answers from: {path: (key, result)} of the
+    files already rendered, and the batches handed to the workers."""
     conf = get_settings(settings)
     fingerprint = _fingerprint(settings)
     cached = _load_cache(settings, fingerprint) if conf["cache"] else {}
@@ -221,27 +232,61 @@ def prepare(settings):
             results[path] = (key, cached[key])
         else:
             todo.append((path, key))
+    prepared = {"results": results, "pending": {}, "pool": None, "fingerprint": fingerprint,
+                "changed": bool(todo), "cached": cached, "settings": settings}
+    _render_setup(settings)
     if todo and conf["workers"] > 1 and len(todo) >= conf["min_files_for_workers"]:
-        with ProcessPoolExecutor(
+        prepared["pool"] = pool = ProcessPoolExecutor(
             max_workers=conf["workers"],
             mp_context=multiprocessing.get_context("fork"),
             initializer=_worker_init,
             initargs=(settings,),
-        ) as pool:
-            chunk = max(1, len(todo) // (conf["workers"] * 8))
-            rendered = pool.map(try_render, [p for p, _ in todo], chunksize=chunk)
-            for (path, key), result in zip(todo, rendered):
-                results[path] = (key, result)
-    elif todo:
-        _render_setup(settings)
+        )
+        size = max(1, conf["batch"])
+        for start in range(0, len(todo), size):
+            batch = todo[start:start + size]
+            job = (pool.submit(render_batch, [path for path, _ in batch]), batch)
+            for path, _ in batch:
+                prepared["pending"][path] = job
+    else:
         for path, key in todo:
             results[path] = (key, try_render(path))
-    # A file that could not be rendered is left to Pelican's reader (not cached).
-    results = {path: found for path, found in results.items() if found[1] is not None}
-    logger.debug("%s %d files rendered, %d from the cache", LOG_PREFIX, len(todo),
-                 len(results) - len(todo))
-    return {"results": results, "fingerprint": fingerprint, "changed": bool(todo),
-            "cached": cached}
+    logger.debug("%s %d files to render, %d from the cache", LOG_PREFIX, len(todo),
+                 len(results))
+    return prepared
+
+
+def _collect(prepared, path):
+    """Wait for the batch holding `path`, or render it here if no worker has
+    started it yet."""
+    future, batch = prepared["pending"][path]
+    if future.cancel():
+        rendered = render_batch([name for name, _ in batch])
+    else:
+        rendered = future.result()
+    for (name, key), result in zip(batch, rendered):
+        prepared["pending"].pop(name, None)
+        prepared["results"][name] = (key, result)
+
+
+def result(prepared, path):
+    """The rendered file, as `render` gives it, or None."""
+    if path in prepared["pending"]:
+        _collect(prepared, path)
+    found = prepared["results"].get(path)
+    return found[1] if found else None
+
+
+def finish_rendering(prepared):
+    """All batches done, the pool closed; files that could not be rendered are
+    left out (Pelican's reader reports them)."""
+    while prepared["pending"]:
+        _collect(prepared, next(iter(prepared["pending"])))
+    if prepared["pool"] is not None:
+        prepared["pool"].shutdown()
+        prepared["pool"] = None
+    prepared["results"] = {path: found for path, found in prepared["results"].items()
+                           if found[1] is not None}
 
 
 class PreparedMarkdownReader(MarkdownReader):
@@ -249,9 +294,9 @@ class PreparedMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         prepared = _state.get("prepared")
-        found = prepared and prepared["results"].get(os.path.abspath(source_path))
+        found = prepared and result(prepared, os.path.abspath(source_path))
         if found:
-            content, metadata, dangers = found[1]
+            content, metadata, dangers = found
         else:
             _render_setup(self.settings)
             content, metadata, dangers = render(source_path)
@@ -340,6 +385,7 @@ def store_rendered(settings, conf):
     prepared = _state.pop("prepared", None)
     if not prepared:
         return
+    finish_rendering(prepared)
     _state["digests"] = {path: key for path, (key, _) in prepared["results"].items()}
     changed = prepared["changed"] or len(prepared["cached"]) != len(prepared["results"])
     if conf["cache"] and changed:
