@@ -76,6 +76,23 @@ def page_url(siteurl, rel):
     return f"{siteurl}/{rel}"
 
 
+def html_files(output, exclude_names):
+    """(relative path, DirEntry) of every listed page name below `output`, in
+    sorted order."""
+    found = []
+
+    def walk(folder, prefix):
+        with os.scandir(folder) as listing:
+            for entry in sorted(listing, key=lambda e: e.name):
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                elif entry.name.endswith(".html") and entry.name not in exclude_names:
+                    found.append((prefix + entry.name, entry))
+
+    walk(output, "")
+    return found
+
+
 def entries(output, siteurl, conf, cache=None):
     """`{url: [(hreflang, href)]}` for every listed page in `output`.
 
@@ -84,23 +101,17 @@ def entries(output, siteurl, conf, cache=None):
     cache = {} if cache is None else cache
     seen = set()
     found = {}
-    for folder, dirs, files in os.walk(output):
-        dirs.sort()
-        for name in sorted(files):
-            if not name.endswith(".html") or name in conf["exclude_names"]:
-                continue
-            path = os.path.join(folder, name)
-            rel = os.path.relpath(path, output).replace(os.sep, "/")
-            stat = os.stat(path)
-            stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-            seen.add(rel)
-            if rel not in cache or cache[rel][0] != stamp:
-                cache[rel] = (stamp, head_links(read_head(path)))
-            canonical, alternates, noindex = cache[rel][1]
-            url = page_url(siteurl, rel)
-            if noindex or (canonical and canonical != url):
-                continue
-            found[url] = alternates
+    for rel, entry in html_files(output, conf["exclude_names"]):
+        stat = entry.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        seen.add(rel)
+        if rel not in cache or cache[rel][0] != stamp:
+            cache[rel] = (stamp, head_links(read_head(entry.path)))
+        canonical, alternates, noindex = cache[rel][1]
+        url = page_url(siteurl, rel)
+        if noindex or (canonical and canonical != url):
+            continue
+        found[url] = alternates
     for rel in set(cache) - seen:
         del cache[rel]
     return found
