@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT, Site, build_site, page, serve_folder
+from conftest import ROOT, Site, build_site, files_of, page, serve_folder
 
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'self'")
@@ -94,6 +94,10 @@ def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_p
     after = _bundles(tmp_path / "cache")
     assert set(after) == set(before)
     assert len([part for part in after if after[part] != before[part]]) == 1
+    fresh = tmp_path / "fresh" / "output"
+    build_site(content, fresh, SEARCH={"part_size": 4})
+    assert {k: v for k, v in files_of(out).items() if k.startswith("pagefind")} == {
+        k: v for k, v in files_of(fresh).items() if k.startswith("pagefind")}
     build_site(content, out, SEARCH={"part_size": 100})
     assert sorted(p.name for p in tmp_path.glob("output/pagefind*")) == ["pagefind"]
     assert sorted(_bundles(tmp_path / "cache")) == ["en-0", "nl-0"]

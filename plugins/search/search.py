@@ -354,6 +354,14 @@ def sync_folder(target, files):
         _link_or_copy(source, path)
 
 
+def _same_text(path, text):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read() == text
+    except OSError:
+        return False
+
+
 def combine_bundles(job):
     """One bundle per place in the output: the first part of every language
     in the first, the second parts in the next, and so on; the languages in a
@@ -376,10 +384,16 @@ def combine_bundles(job):
                     if name != "pagefind-entry.json" and name not in job["drop"]:
                         path = os.path.join(root, name)
                         files.setdefault(os.path.relpath(path, bundle), path)
-        sync_folder(target, files)
         entry["languages"] = dict(sorted(languages.items()))
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        top = {rel.split(os.sep)[0] for rel in files} | {"pagefind-entry.json"}
+        if (not any(part in job["todo"] for part in places[number])
+                and _same_text(os.path.join(target, "pagefind-entry.json"), text)
+                and set(os.listdir(target)) == top):
+            continue  # made from these very parts before
+        sync_folder(target, files)
         with open(os.path.join(target, "pagefind-entry.json"), "w", encoding="utf-8") as out:
-            json.dump(entry, out, ensure_ascii=False, separators=(",", ":"))
+            out.write(text)
     prefix = job["bundle"] + "-"
     for found in os.scandir(job["output"]):
         suffix = found.name[len(prefix):] if found.name.startswith(prefix) else ""
