@@ -128,11 +128,11 @@ TRICKY = [
 ]
 
 
-def rendered_content():
+def rendered_content(extensions=("extra", "toc", "meta")):
     """Every Markdown file of the site, rendered as the build renders it."""
     import markdown
 
-    md = markdown.Markdown(extensions=["extra", "toc", "meta"], output_format="html5")
+    md = markdown.Markdown(extensions=list(extensions), output_format="html5")
     pages = []
     for path in sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "docs").glob("*.md")):
         md.reset()
@@ -151,8 +151,58 @@ def test_skipping_rules_where_they_cannot_apply_changes_nothing(monkeypatch):
     for module, name in [(smartypants, "convert_quotes"), (smartypants, "convert_backticks"),
                          (smartypants, "convert_dashes"), (smartypants, "convert_ellipses"),
                          (smartypants, "process_escapes"), (filters, "amp"), (filters, "caps"),
-                         (filters, "initial_quotes")]:
+                         (filters, "initial_quotes"), (filters, "widont")]:
         monkeypatch.setattr(module, name, getattr(module, name).original)
     for change in (typography._before_smartypants, typography._characters):
         monkeypatch.setattr(change, "may_change", lambda text: True)
     assert [typeset(p) for p in pages] == fast
+
+
+# Pieces of HTML the widont pattern turns on: words, every kind of white
+# space, the block and inline tags it names, tags it does not name, tags that
+# begin like a named one, and stray brackets.
+WIDONT_TOKENS = [
+    "word", "x", "'s", "&nbsp;", "&amp;", " ", "  ", "\t", "\n", "\u00a0",
+    "<p>", "</p>", "<h2>", "</h2>", "</h6>", "<li>", "</li>", "<dt>", "</dt>", "</dd>",
+    '<a href="x">', "</a>", "<em>", "</em>", "<span>", "</span>", "<b>", "</b>",
+    "<i>", "</i>", "<strong>", "</strong>", "<br>", "<abbr>", "</abbr>", "<div>",
+    "</div>", "<pre>", "</pre>", "</ul>", "<", ">", "</", "<a", "<b x", "</p",
+]
+
+
+def widont_cases(count=4000, seed=20250611):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(count):
+        text = "".join(rng.choice(WIDONT_TOKENS) for _ in range(rng.randint(0, 24)))
+        yield text + rng.choice(["", "", "\n", "\n\n", " ", "</p>\n"])
+
+
+def test_fast_widont_gives_what_typogrify_gives(monkeypatch):
+    """Widont is tried only where its pattern can match; on every text it
+    must give what typogrify's own widont gives."""
+    import ast
+    import doctest
+
+    from typogrify import filters
+
+    from typography import typography  # noqa: F401 (installs the fast widont)
+
+    fast, original = filters.widont, filters.widont.original
+    assert fast is not original
+    # Typogrify looks the filter up when it runs: replacing it takes effect.
+    seen = []
+    monkeypatch.setattr(filters, "widont", lambda text: seen.append(text) or fast(text))
+    assert filters.typogrify("<p>Een kop van woorden</p>") == "<p>Een kop van&nbsp;woorden</p>"
+    assert seen == ["<p>Een kop van woorden</p>"]
+
+    # Without "meta" the metadata lines are paragraphs too.
+    pages = rendered_content(("extra", "toc"))
+    assert pages
+    examples = doctest.DocTestParser().get_examples(original.__doc__)
+    samples = [ast.literal_eval(example.source.strip()[len("widont("):-1])
+               for example in examples]
+    assert len(samples) >= 10
+    for text in pages + TRICKY + samples + list(widont_cases()):
+        assert fast(text) == original(text), text

@@ -115,6 +115,75 @@ filters.caps = _skipped_unless(CAPS.search)(filters.caps)
 filters.initial_quotes = _skipped_unless(_may_open_with_quote)(filters.initial_quotes)
 
 
+# widont's own pattern, as typogrify writes it: the last white space before a
+# closing block tag (or the end), after a word or an inline tag.
+WIDONT = re.compile(
+    r"((?:</?(?:a|em|span|strong|i|b)[^>]*>)|[^<>\s])"
+    r"\s+([^<>\s]+\s*(</(a|em|span|strong|i|b)>\s*)*((</(p|h[1-6]|li|dt|dd)>)|$))")
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd)>")
+# Read backwards (on the reversed text) from a block end: white space and
+# closing inline tags, the last word, the white space before it.
+LAST_WORD_REVERSED = re.compile(r"(?:\s|>(?:a|me|naps|gnorts|i|b)/<)*[^<>\s]+\s+")
+
+
+def _widont_from_block_ends(widont):
+    """Typogrify's widont with its own pattern, tried only where it can match.
+
+    The pattern starts with any character that is not white space or a tag
+    bracket, so `re.sub` tries it at almost every position of the fragment,
+    while a match ends only at a closing block tag or at the end. Read from
+    there, a match is fixed: its start (group 1) is a word character or an
+    inline tag just before the white space in front of the last word, the
+    white space and the word are whole runs (neither can give characters back
+    and still match), and between the word and the end there is only white
+    space and closing inline tags (including a final newline, which `$` may
+    also match before). So every position where the pattern matches is found
+    by reading back from each closing block tag and from the end of the text;
+    for an inline tag, every "<" since the previous ">" is taken, as the tag
+    may hold a "<" and the leftmost one wins.
+
+    At those positions, in order, the pattern itself is tried, each after the
+    end of the previous match: the matches `re.sub` finds, leftmost and not
+    overlapping, and the same text in their place, the white space between
+    the groups becoming &nbsp;. The original stays as `.original`."""
+    if hasattr(widont, "original"):  # the module was imported again
+        return widont
+
+    @functools.wraps(widont)
+    def fast(text):
+        reversed_text = text[::-1]
+        size = len(text)
+        starts = set()
+        for end in [m.start() for m in BLOCK_END.finditer(text)] + [size]:
+            found = LAST_WORD_REVERSED.match(reversed_text, size - end)
+            if not found or found.end() == size:  # nothing before the white space
+                continue
+            before = size - found.end() - 1  # the last character of group 1
+            if text[before] == ">":
+                bracket = text.find("<", text.rfind(">", 0, before) + 1, before)
+                while bracket != -1:
+                    starts.add(bracket)
+                    bracket = text.find("<", bracket + 1, before)
+            elif text[before] != "<":
+                starts.add(before)
+        out, done, searched = [], 0, 0
+        for start in sorted(starts):
+            if start < searched:
+                continue
+            match = WIDONT.match(text, start)
+            if match:
+                out += [text[done:match.end(1)], "&nbsp;"]
+                done, searched = match.start(2), match.end()
+        out.append(text[done:])
+        return "".join(out)
+
+    fast.original = widont
+    return fast
+
+
+filters.widont = _widont_from_block_ends(filters.widont)
+
+
 def get_settings(settings):
     user = settings.get("TYPOGRAPHY", {}) or {}
     for key in sorted(set(user) - set(DEFAULTS)):
