@@ -220,40 +220,56 @@ def prepare(settings):
     """Start rendering every Markdown file not in the cache.
 
     Returns the state `result` answers from: {path: (key, result)} of the
-    files already rendered, and the batches handed to the workers."""
+    files already rendered, and the batches handed to the workers. The
+    workers start as soon as there are enough files to render for them, while
+    the other files are still being read and hashed."""
     conf = get_settings(settings)
     fingerprint = _fingerprint(settings)
     cached = _load_cache(settings, fingerprint) if conf["cache"] else {}
-    results, todo = {}, []
+    prepared = {"results": {}, "pending": {}, "pool": None, "fingerprint": fingerprint,
+                "changed": False, "cached": cached, "settings": settings}
+    _render_setup(settings)
+    size = max(1, conf["batch"])
+    todo, rendering = [], 0
     for path in _markdown_files(settings):
         with open(path, "rb") as handle:
             key = hashlib.sha256(path.encode() + b"\0" + handle.read()).hexdigest()
         if key in cached:
-            results[path] = (key, cached[key])
-        else:
-            todo.append((path, key))
-    prepared = {"results": results, "pending": {}, "pool": None, "fingerprint": fingerprint,
-                "changed": bool(todo), "cached": cached, "settings": settings}
-    _render_setup(settings)
-    if todo and conf["workers"] > 1 and len(todo) >= conf["min_files_for_workers"]:
-        prepared["pool"] = pool = ProcessPoolExecutor(
-            max_workers=conf["workers"],
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_init,
-            initargs=(settings,),
-        )
-        size = max(1, conf["batch"])
-        for start in range(0, len(todo), size):
-            batch = todo[start:start + size]
-            job = (pool.submit(render_batch, [path for path, _ in batch]), batch)
-            for path, _ in batch:
-                prepared["pending"][path] = job
-    else:
+            prepared["results"][path] = (key, cached[key])
+            continue
+        todo.append((path, key))
+        rendering += 1
+        if (prepared["pool"] is None and conf["workers"] > 1
+                and rendering >= conf["min_files_for_workers"]):
+            prepared["pool"] = _start_pool(conf, settings)
+        while prepared["pool"] is not None and len(todo) >= size:
+            _submit(prepared, todo[:size])
+            todo = todo[size:]
+    if prepared["pool"] is not None and todo:
+        _submit(prepared, todo)
+    elif prepared["pool"] is None:
         for path, key in todo:
-            results[path] = (key, try_render(path))
-    logger.debug("%s %d files to render, %d from the cache", LOG_PREFIX, len(todo),
-                 len(results))
+            prepared["results"][path] = (key, try_render(path))
+    prepared["changed"] = rendering > 0
+    logger.debug("%s %d files to render, %d from the cache", LOG_PREFIX, rendering,
+                 sum(1 for key, _ in prepared["results"].values() if key in cached))
     return prepared
+
+
+def _start_pool(conf, settings):
+    return ProcessPoolExecutor(
+        max_workers=conf["workers"],
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+        initargs=(settings,),
+    )
+
+
+def _submit(prepared, batch):
+    """Hand `batch` [(path, key)] to the workers."""
+    job = (prepared["pool"].submit(render_batch, [path for path, _ in batch]), batch)
+    for path, _ in batch:
+        prepared["pending"][path] = job
 
 
 def _collect(prepared, path):
