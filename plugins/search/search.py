@@ -26,6 +26,7 @@ import shutil
 import queue
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 
 from markupsafe import Markup
@@ -50,6 +51,8 @@ DEFAULTS = {
     # size (`<bundle>-1/`, `<bundle>-2/`, ... beside the first), which the
     # search page merges: a rebuild indexes again only the parts that changed.
     "part_size": 500,
+    # Pagefind runs at a time, each indexing one part.
+    "runs": os.cpu_count() or 1,
     # Pagefind's own interfaces; our search.js talks to pagefind.js directly.
     "drop": [
         "pagefind-ui.js",
@@ -235,6 +238,7 @@ def start_indexing(generators):
         "todo": [],
         "errors": [],
         "queue": queue.Queue(),
+        "runs": max(1, conf["runs"]),
     }
     job["thread"] = threading.Thread(target=_index_parts, args=(job,))
     job["thread"].start()
@@ -253,36 +257,28 @@ def start_indexing(generators):
 
 
 def _index_parts(job):
-    """Per part: write its source pages, then run Pagefind if they changed.
-    Parts no longer made are removed afterwards."""
-    from pagefind_bin_extended import get_executable
-
-    while (task := job["queue"].get()) is not None:
-        part, pages, digest = task
-        try:
-            write_sources(job["sources"], part, pages)
-        except OSError as error:
-            job["errors"].append(f"{part}: {error}")
-            continue
-        bundle = os.path.join(job["bundles"], part)
-        stamp = bundle + ".digest"
-        try:
-            with open(stamp, encoding="utf-8") as handle:
-                if handle.read() == digest and os.path.isdir(bundle):
-                    continue
-        except OSError:
-            pass
-        if os.path.exists(stamp):
-            os.remove(stamp)
-        job["todo"].append(part)
-        shutil.rmtree(bundle, ignore_errors=True)
-        result = subprocess.run(
-            [str(get_executable()), "--site", job["sources"], "--glob", f"{part}/*.html",
-             "--output-path", bundle],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
-        )
-        if result.returncode != 0:
-            job["errors"].append(result.stdout.strip()[-2000:])
+    """Per part: write its source pages, then run Pagefind if they changed,
+    up to `runs` parts at a time. Parts no longer made are removed afterwards."""
+    with ThreadPoolExecutor(max_workers=job["runs"]) as runs:
+        while (task := job["queue"].get()) is not None:
+            part, pages, digest = task
+            try:
+                write_sources(job["sources"], part, pages)
+            except OSError as error:
+                job["errors"].append(f"{part}: {error}")
+                continue
+            bundle = os.path.join(job["bundles"], part)
+            stamp = bundle + ".digest"
+            try:
+                with open(stamp, encoding="utf-8") as handle:
+                    if handle.read() == digest and os.path.isdir(bundle):
+                        continue
+            except OSError:
+                pass
+            if os.path.exists(stamp):
+                os.remove(stamp)
+            job["todo"].append(part)
+            runs.submit(_run_pagefind, job, part, bundle)
     for folder in (job["sources"], job["bundles"]):
         for entry in os.scandir(folder) if os.path.isdir(folder) else []:
             if entry.name.split(".")[0] not in job["parts"]:
@@ -290,6 +286,26 @@ def _index_parts(job):
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
                     os.remove(entry.path)
+
+
+def _run_pagefind(job, part, bundle):
+    from pagefind_bin_extended import get_executable
+
+    shutil.rmtree(bundle, ignore_errors=True)
+    result = subprocess.run(
+        _lower_priority() + [str(get_executable()), "--site", job["sources"],
+                             "--glob", f"{part}/*.html", "--output-path", bundle],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
+    )
+    if result.returncode != 0:
+        job["errors"].append(result.stdout.strip()[-2000:])
+
+
+def _lower_priority():
+    """Pagefind runs beside the page writing, which the build waits for
+    first: at a lower priority it takes the cores when the writing leaves them."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "10"] if nice else []
 
 
 def finish_indexing(pelican):
