@@ -181,6 +181,15 @@ def test_an_existing_rel_is_kept(fixture_site):
     assert links["https://www.example.org/"] == ["nofollow", "noopener", "noreferrer"]
 
 
+def test_a_link_written_with_character_references_is_marked_too():
+    from outbound_links import mark_outbound
+
+    html = '<a href="https&#58;&#47;&#47;www.example.org/">x</a> <a href="/nl/">y</a>'
+    marked = mark_outbound(html, "https://example.github.io/portal")
+    assert marked == ('<a href="https&#58;&#47;&#47;www.example.org/" rel="noopener noreferrer">'
+                      'x</a> <a href="/nl/">y</a>')
+
+
 def test_unknown_outbound_links_setting_is_reported(fixture_site):
     site = fixture_site(
         {"pages/about.nl.md": page("Over", Single_language="true")},

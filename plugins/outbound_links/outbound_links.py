@@ -73,6 +73,8 @@ def mark_outbound(fragment, siteurl, rel=DEFAULTS["rel"]):
 
     def rewrite(match):
         tag = match.group(0)
+        if "//" not in tag and "&" not in tag:
+            return tag  # no address with a host, not even one written with entities
         attrs = _Attributes(tag).attrs
         if not is_other_origin(attrs.get("href", ""), siteurl):
             return tag
