@@ -257,26 +257,26 @@ def start_indexing(generators):
 
 
 def _index_parts(job):
-    """Per part: write its source pages, then run Pagefind if they changed,
+    """Per part whose pages changed: write its source pages and run Pagefind,
     up to `runs` parts at a time. Parts no longer made are removed afterwards."""
     with ThreadPoolExecutor(max_workers=job["runs"]) as runs:
         while (task := job["queue"].get()) is not None:
             part, pages, digest = task
-            try:
-                write_sources(job["sources"], part, pages)
-            except OSError as error:
-                job["errors"].append(f"{part}: {error}")
-                continue
             bundle = os.path.join(job["bundles"], part)
             stamp = bundle + ".digest"
             try:
                 with open(stamp, encoding="utf-8") as handle:
                     if handle.read() == digest and os.path.isdir(bundle):
-                        continue
+                        continue  # its index is current: Pagefind needs no sources
             except OSError:
                 pass
             if os.path.exists(stamp):
                 os.remove(stamp)
+            try:
+                write_sources(job["sources"], part, pages)
+            except OSError as error:
+                job["errors"].append(f"{part}: {error}")
+                continue
             job["todo"].append(part)
             runs.submit(_run_pagefind, job, part, bundle)
     for folder in (job["sources"], job["bundles"]):
