@@ -379,8 +379,9 @@ def write_deferred(generator, writer=None):
 
 
 class DeferredPagesGenerator(Generator):
-    """Runs after the other plugins' generators: renders the pages they asked
-    for (lists, overviews) in the worker processes too."""
+    """Runs after the other generators: renders every page they asked for
+    (items, lists, overviews) in one round of worker processes, so the site
+    model is forked once per build and the workers share out all pages."""
 
     def generate_context(self):
         pass
@@ -428,7 +429,5 @@ def register():
     signals.generator_init.connect(cache_templates)
     signals.get_writer.connect(use_fast_writer)
     signals.get_generators.connect(get_generators)
-    signals.article_writer_finalized.connect(write_deferred)
-    signals.page_writer_finalized.connect(write_deferred)
     signals.content_written.connect(writing.note_written)
     signals.finalized.connect(save_cache)
