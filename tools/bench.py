@@ -13,8 +13,10 @@ real pages, partners and domains, and measures, each in a fresh process:
 - cold: our full configuration into an empty output and cache folder;
 - warm: the same again after editing one news item.
 
-Wall time, CPU time and the peak memory of the build (the process and its
-children, summed as proportional set size) are printed as a table; the last line sums it up for the largest N.
+Wall time and CPU time are printed as a table, with the peak memory of the
+builds (the process and its children, summed as proportional set size), which
+is sampled in runs of their own so that the sampling does not slow the timed
+runs; the last line sums it up for the largest N.
 """
 
 import os
@@ -139,14 +141,17 @@ def tree_memory(pid):
     return total
 
 
-def measure(cmd, cwd, env=None):
-    """Run `cmd`; returns wall seconds, CPU seconds and peak MB of its process tree."""
+def measure(cmd, cwd, env=None, memory=False):
+    """Run `cmd`; returns wall seconds and CPU seconds of its process tree, and
+    with `memory` the peak MB of the tree, sampled every 50 ms. Sampling costs
+    CPU (about a tenth of a core for a build with workers), which a build that
+    uses both cores loses, so times come from runs without it."""
     log = tempfile.TemporaryFile()
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     peak = 0
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG if memory else 0)
         if pid:
             break
         peak = max(peak, tree_memory(process.pid))
@@ -160,20 +165,37 @@ def measure(cmd, cwd, env=None):
     return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime, "mb": peak / 2**20}
 
 
+def edit(path, number):
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"\nEen extra zin na bewerking {number}.\n")
+
+
 def bench(n, work):
     env = dict(os.environ, SITEURL="http://localhost:8000", TZ="Europe/Brussels")
     ours, plain = work / f"ours-{n}", work / f"plain-{n}"
     edited = generate(ours / "content", n)
     generate(plain / "content", n, real=False)
+
+    def plain_build(output):
+        return [BIN / "pelican", "content", "-o", output, "-q"]
+
+    def our_build(output, cache):
+        return [BIN / "pelican", ours / "content", "-o", ours / output,
+                "-s", ROOT / "pelicanconf.py", "--cache-path", ours / cache, "-q"]
+
     row = {"n": n}
     row["markdown"] = measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work)
-    row["plain"] = measure([BIN / "pelican", "content", "-o", "output", "-q"], plain, env)
-    build = [BIN / "pelican", ours / "content", "-o", ours / "output",
-             "-s", ROOT / "pelicanconf.py", "--cache-path", ours / "cache", "-q"]
-    row["cold"] = measure(build, ROOT, env)
-    with open(edited, "a", encoding="utf-8") as handle:
-        handle.write("\nEen extra zin na de bewerking.\n")
-    row["warm"] = measure(build, ROOT, env)
+    row["plain"] = measure(plain_build("output"), plain, env)
+    row["cold"] = measure(our_build("output", "cache"), ROOT, env)
+    edit(edited, 1)
+    row["warm"] = measure(our_build("output", "cache"), ROOT, env)
+    # Peak memory from runs of their own (cold, then warm after another edit).
+    row["plain"]["mb"] = measure(plain_build("output-memory"), plain, env, memory=True)["mb"]
+    row["cold"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
+                                memory=True)["mb"]
+    edit(edited, 2)
+    row["warm"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
+                                memory=True)["mb"]
     return row
 
 
