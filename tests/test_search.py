@@ -76,6 +76,13 @@ def _bundles(cache):
             for p in (cache / "search-bundles").iterdir() if p.is_dir()}
 
 
+def _sources(cache):
+    """{source page: (its bytes, when it was written)}."""
+    folder = cache / "search-sources"
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in folder.glob("*/*.html")}
+
+
 def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -88,12 +95,18 @@ def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_p
         assert sorted(p.name for p in (out / part).glob("wasm.*.pagefind"))
     before = _bundles(tmp_path / "cache")
     assert len(before) >= 2 * len(parts) - 2
+    sources_before = _sources(tmp_path / "cache")
     edited = content / "news" / "productivity.en.md"
     edited.write_text(edited.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
     build_site(content, out, SEARCH={"part_size": 4})
     after = _bundles(tmp_path / "cache")
     assert set(after) == set(before)
     assert len([part for part in after if after[part] != before[part]]) == 1
+    sources_after = _sources(tmp_path / "cache")
+    assert set(sources_after) == set(sources_before)
+    rewritten = [name for name in sources_after if sources_after[name] != sources_before[name]]
+    assert len(rewritten) == 1 and "One more" in (
+        tmp_path / "cache" / "search-sources" / rewritten[0]).read_text("utf-8")
     fresh = tmp_path / "fresh" / "output"
     build_site(content, fresh, SEARCH={"part_size": 4})
     assert {k: v for k, v in files_of(out).items() if k.startswith("pagefind")} == {

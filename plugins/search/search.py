@@ -145,24 +145,34 @@ def source_pages(context, settings):
 
 def write_sources(folder, part, pages):
     """Bring `folder`/`part` in line with `pages`: write what changed, remove
-    what is gone."""
-    os.makedirs(os.path.join(folder, part), exist_ok=True)
+    what is gone. A list of what was written last time (`<part>.written`, the
+    digest per page) saves reading every page back: this runs in a thread
+    beside the build, where each file operation waits for the interpreter."""
+    base = os.path.join(folder, part)
+    listing = base + ".written"
+    os.makedirs(base, exist_ok=True)
+    try:
+        with open(listing, encoding="utf-8") as handle:
+            before = json.load(handle)
+    except (OSError, ValueError):
+        before = {}
+    present = {f"{part}/{entry.name}" for entry in os.scandir(base)}
+    for name in present - pages.keys():
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        else:
+            os.remove(path)
+    written = {}
     for name, text in pages.items():
-        target = os.path.join(folder, name)
-        try:
-            with open(target, "rb") as handle:
-                if handle.read() == text:
-                    continue
-        except OSError:
-            pass
-        with open(target, "wb") as handle:
+        written[name] = hashlib.sha256(text).hexdigest()
+        if name in present and before.get(name) == written[name]:
+            continue
+        with open(os.path.join(folder, name), "wb") as handle:
             handle.write(text)
-    for entry in os.scandir(os.path.join(folder, part)):
-        if f"{part}/{entry.name}" not in pages:
-            if entry.is_dir():
-                shutil.rmtree(entry.path)
-            else:
-                os.remove(entry.path)
+    with open(listing + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(written, handle, sort_keys=True)
+    os.replace(listing + ".tmp", listing)
 
 
 class SearchPagesGenerator(Generator):
