@@ -69,6 +69,26 @@ def test_rebuild_after_one_edit_writes_only_what_shows_it(content, tmp_path):
     assert untouched.stat().st_mtime_ns == before[untouched]
 
 
+def test_an_edit_that_keeps_size_and_modification_time_is_seen(content, tmp_path):
+    # Unchanged files are recognised without reading them; an editor or a
+    # checkout that keeps a file's size and modification time must not hide
+    # the edit.
+    import os
+
+    out = tmp_path / "site" / "output"
+    build(content, tmp_path / "site")
+    item = content / "news" / "productivity.en.md"
+    text = item.read_text("utf-8")
+    stat = item.stat()
+    assert "Limburg" in text
+    item.write_text(text.replace("Limburg", "Limbury", 1), "utf-8")
+    os.utime(item, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert item.stat().st_size == stat.st_size
+    build(content, tmp_path / "site")
+    page = (out / "en/news/limburg-productivity-gap/index.html").read_text("utf-8")
+    assert "Limbury" in page
+
+
 def test_a_script_is_reported_on_every_build_also_from_the_cache(content, tmp_path):
     for lang in ("nl", "en"):
         (content / "news" / f"script.{lang}.md").write_text(

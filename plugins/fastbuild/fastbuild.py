@@ -6,7 +6,8 @@
   as it needs it, and renders a batch itself when no worker has started it
   yet, so the build process renders too instead of waiting.
 - Results are kept in `<CACHE_PATH>/fastbuild/` by the file's content hash,
-  so a rebuild renders only the files that changed.
+  so a rebuild renders only the files that changed; a file not touched since
+  the last build (same size, times and inode) is not even read again.
 - Pages whose inputs did not change are not written again; the others are
   rendered in forked worker processes (see writing.py).
 - The typography step runs here, once per file, instead of on every content
@@ -201,6 +202,13 @@ def _markdown_files(settings):
     return sorted(set(found))
 
 
+def _file_stamp(path):
+    """Size, modification and change times and inode: any write to the file,
+    or another file put in its place, changes them."""
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 def _cache_path(settings):
     return os.path.join(settings.get("CACHE_PATH", "cache"), CACHE_FILE)
 
@@ -210,10 +218,10 @@ def _load_cache(settings, fingerprint):
         with open(_cache_path(settings), "rb") as handle:
             stored = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-        return {}
-    if stored.get("fingerprint") != fingerprint:
-        return {}
-    return stored.get("rendered", {})
+        return {}, {}
+    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
+        return {}, {}
+    return stored.get("rendered", {}), stored.get("stamps", {})
 
 
 def prepare(settings):
@@ -225,15 +233,21 @@ def prepare(settings):
     the other files are still being read and hashed."""
     conf = get_settings(settings)
     fingerprint = _fingerprint(settings)
-    cached = _load_cache(settings, fingerprint) if conf["cache"] else {}
+    cached, stamps = _load_cache(settings, fingerprint) if conf["cache"] else ({}, {})
     prepared = {"results": {}, "pending": {}, "pool": None, "fingerprint": fingerprint,
-                "changed": False, "cached": cached, "settings": settings}
+                "changed": False, "cached": cached, "settings": settings, "stamps": {}}
     _render_setup(settings)
     size = max(1, conf["batch"])
     todo, rendering = [], 0
     for path in _markdown_files(settings):
-        with open(path, "rb") as handle:
-            key = hashlib.sha256(path.encode() + b"\0" + handle.read()).hexdigest()
+        stamp = _file_stamp(path)
+        key = stamps.get(path, (None, None))
+        if key[0] == stamp:  # not touched since the last build
+            key = key[1]
+        else:
+            with open(path, "rb") as handle:
+                key = hashlib.sha256(path.encode() + b"\0" + handle.read()).hexdigest()
+        prepared["stamps"][path] = (stamp, key)
         if key in cached:
             prepared["results"][path] = (key, cached[key])
             continue
@@ -250,7 +264,7 @@ def prepare(settings):
     elif prepared["pool"] is None:
         for path, key in todo:
             prepared["results"][path] = (key, try_render(path))
-    prepared["changed"] = rendering > 0
+    prepared["changed"] = rendering > 0 or prepared["stamps"] != stamps
     logger.debug("%s %d files to render, %d from the cache", LOG_PREFIX, rendering,
                  sum(1 for key, _ in prepared["results"].values() if key in cached))
     return prepared
@@ -410,7 +424,8 @@ def store_rendered(settings, conf):
         target = _cache_path(settings)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target + ".tmp", "wb") as handle:
-            pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered}, handle,
+            pickle.dump({"fingerprint": prepared["fingerprint"], "rendered": rendered,
+                         "stamps": prepared["stamps"]}, handle,
                         protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(target + ".tmp", target)
 

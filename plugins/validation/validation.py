@@ -258,13 +258,21 @@ def check_built(out, generators, files):
     return [rel for rel in files if rel not in built]
 
 
+def file_stamp(path):
+    """Size, modification and change times and inode: any write to the file,
+    or another file put in its place, changes them."""
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 def check_files(settings, cache=None):
     """Problems found in the text of every content file, without Pelican's
     content objects: also usable when the build stopped before validation.
 
-    `cache` ({path: (digest, problems)} of an earlier run, valid for the same
-    settings and the same files) answers for files whose text is unchanged;
-    it is updated to hold exactly the files seen now."""
+    `cache` ({path: (digest, problems, stamp)} of an earlier run, valid for
+    the same settings and the same files) answers for files whose text is
+    unchanged, without reading those not touched since; it is updated to hold
+    exactly the files seen now."""
     conf = get_settings(settings)
     languages = list(settings.get("BILINGUAL", {}).get("languages", {})) or [
         settings.get("DEFAULT_LANG", "nl")
@@ -273,14 +281,21 @@ def check_files(settings, cache=None):
     out = []
     files = content_files(settings, conf)
     for rel, kind in files:
-        with open(os.path.join(settings["PATH"], rel), "rb") as handle:
+        path = os.path.join(settings["PATH"], rel)
+        stamp = file_stamp(path)
+        if rel in cache and cache[rel][2] == stamp:
+            out += cache[rel][1]  # not touched since the last build
+            continue
+        with open(path, "rb") as handle:
             raw = handle.read()
         digest = hashlib.sha256(kind.encode() + b"\0" + raw).hexdigest()
-        if rel not in cache or cache[rel][0] != digest:
+        if rel in cache and cache[rel][0] == digest:
+            found = cache[rel][1]  # touched, but the same text
+        else:
             found = []
             check_file(found, rel, kind, settings, conf, languages, raw)
-            cache[rel] = (digest, found)
-        out += cache[rel][1]
+        cache[rel] = (digest, found, stamp)
+        out += found
     for rel in set(cache) - {rel for rel, _ in files}:
         del cache[rel]
     return out, files
