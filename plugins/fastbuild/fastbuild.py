@@ -380,6 +380,11 @@ def relax_garbage_collector(pelican):
     if threshold:
         _gc["before"] = gc.get_threshold()
         gc.set_threshold(threshold, *_gc["before"][1:])
+        if not _gc.get("hooked"):
+            # Worker processes make their garbage as they go and are many:
+            # they collect at the usual pace, which keeps their memory down.
+            os.register_at_fork(after_in_child=restore_garbage_collector)
+            _gc["hooked"] = True
 
 
 def restore_garbage_collector():

@@ -51,8 +51,9 @@ DEFAULTS = {
     # size (`<bundle>-1/`, `<bundle>-2/`, ... beside the first), which the
     # search page merges: a rebuild indexes again only the parts that changed.
     "part_size": 500,
-    # Pagefind runs at a time, each indexing one part.
-    "runs": os.cpu_count() or 1,
+    # Pagefind runs at a time, each indexing one part (about 40 MB of memory
+    # per run of 500 pages).
+    "runs": 1,
     # Pagefind's own interfaces; our search.js talks to pagefind.js directly.
     "drop": [
         "pagefind-ui.js",
