@@ -82,20 +82,21 @@ def body_text(item):
     return getattr(item, "_content", None) or ""
 
 
-def source_page(item, html_lang, date_text):
+def source_page(item, html_lang, date_text, url=None):
     """A minimal page for Pagefind: the item's title, summary and body in its language.
 
     Indexing these instead of the themed pages keeps menus, footers and list
     pages out of the results, whatever the theme does. The item's URL travels
     as metadata, so the source files need no folder each.
     """
+    url = item.url if url is None else url
     date_attr = f' data-pagefind-meta="date:{escape(date_text)}"' if date_text else ""
     summary = Markup(item.summary or "").striptags()
     return (
         f'<!doctype html><html lang="{escape(html_lang)}"><head><meta charset="utf-8">'
         f"<title>{escape(item.title)}</title></head>"
         f"<body data-pagefind-body{date_attr}>"
-        f'<h1 data-pagefind-meta="url:{escape(item.url)}">{escape(item.title)}</h1>'
+        f'<h1 data-pagefind-meta="url:{escape(url)}">{escape(item.title)}</h1>'
         f"<p>{escape(summary)}</p>{body_text(item)}</body></html>"
     )
 
@@ -131,10 +132,11 @@ def source_pages(context, settings):
                 if date and (date, lang) not in dates:
                     dates[date, lang] = localizer.format_date({}, date, lang=lang)
                 date_text = dates[date, lang] if date else ""
-                key = hashlib.sha256(item.url.encode()).hexdigest()[:24]
+                url = item.url  # worked out anew on every use until pages are written
+                key = hashlib.sha256(url.encode()).hexdigest()[:24]
                 number = int(key, 16) % parts
                 pages[number][f"{lang}-{number}/{key}.html"] = source_page(
-                    item, html_langs.get(lang, lang), date_text).encode()
+                    item, html_langs.get(lang, lang), date_text, url).encode()
         for number, found in enumerate(pages):
             if not found:
                 continue
