@@ -26,7 +26,6 @@ import shutil
 import queue
 import subprocess
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from html import escape
 
 from markupsafe import Markup
@@ -251,6 +250,7 @@ def start_indexing(generators):
         "todo": [],
         "errors": [],
         "queue": queue.Queue(),
+        "runs_queued": queue.Queue(),
         "runs": max(1, conf["runs"]),
     }
     job["thread"] = threading.Thread(target=_index_parts, args=(job,))
@@ -270,9 +270,14 @@ def start_indexing(generators):
 
 
 def _index_parts(job):
-    """Per part whose pages changed: write its source pages and run Pagefind,
-    up to `runs` parts at a time. Parts no longer made are removed afterwards."""
-    with ThreadPoolExecutor(max_workers=job["runs"]) as runs:
+    """Per part whose pages changed: write its source pages and queue a
+    Pagefind run, which `runs` threads take one at a time (and the build
+    process too, once the pages are written: see `finish_indexing`). Parts no
+    longer made are removed afterwards."""
+    runners = [threading.Thread(target=_run_queued, args=(job,)) for _ in range(job["runs"])]
+    for runner in runners:
+        runner.start()
+    try:
         while (task := job["queue"].get()) is not None:
             part, pages, digest = task
             bundle = os.path.join(job["bundles"], part)
@@ -291,7 +296,12 @@ def _index_parts(job):
                 job["errors"].append(f"{part}: {error}")
                 continue
             job["todo"].append(part)
-            runs.submit(_run_pagefind, job, part, bundle)
+            job["runs_queued"].put((part, bundle))
+    finally:
+        for _ in runners:
+            job["runs_queued"].put(None)
+        for runner in runners:
+            runner.join()
     for folder in (job["sources"], job["bundles"]):
         for entry in os.scandir(folder) if os.path.isdir(folder) else []:
             if entry.name.split(".")[0] not in job["parts"]:
@@ -299,6 +309,11 @@ def _index_parts(job):
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
                     os.remove(entry.path)
+
+
+def _run_queued(job):
+    while (run := job["runs_queued"].get()) is not None:
+        _run_pagefind(job, *run)
 
 
 def _run_pagefind(job, part, bundle):
@@ -325,6 +340,17 @@ def finish_indexing(pelican):
     job = _indexing.pop(os.path.abspath(pelican.output_path), None)
     if job is None:
         return
+    # The pages are written, so their memory and cores are free: run queued
+    # parts here too, beside the runner threads.
+    while True:
+        try:
+            run = job["runs_queued"].get_nowait()
+        except queue.Empty:
+            break
+        if run is None:  # meant for a runner thread
+            job["runs_queued"].put(None)
+            break
+        _run_pagefind(job, *run)
     job["thread"].join()
     if job["errors"]:
         logger.error("%s the search index could not be built (Pagefind said: %s)",
