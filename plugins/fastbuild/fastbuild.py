@@ -354,6 +354,7 @@ def use_prepared_reader(readers):
     if not active(readers.settings):
         return
     writing.remember_relative_source_path()
+    writing.prepare_content_class()
     if "prepared" not in _state:
         _state["prepared"] = prepare(readers.settings)
     for ext in MarkdownReader.file_extensions:
@@ -364,6 +365,7 @@ def take_over_typography(pelican):
     """Typography and the sanitizer now run once per file in `render`; stop
     their per-object passes."""
     _state.clear()
+    writing.release_content_class()
     if not active(pelican.settings):
         return
     signals.content_object_init.disconnect(typography.typeset_content)
@@ -464,6 +466,7 @@ def save_cache(pelican):
     conf = get_settings(pelican.settings)
     writing.finish(pelican.settings, keep=conf["cache"], writer=_state.get("writer"))
     store_rendered(pelican.settings, conf)
+    writing.release_content_class()
     restore_garbage_collector()
 
 

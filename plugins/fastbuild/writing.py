@@ -20,7 +20,7 @@ import os
 import pickle
 
 from pelican import signals
-from pelican.contents import Content
+from pelican.contents import Content, Static
 from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ LOG_PREFIX = "[fastbuild]"
 RECORDS_FILE = "fastbuild/written.pickle"
 
 _run = {}            # state of the current build
+_urls = {"fixed": False}  # True while a fast build runs: item URLs are kept
 _tracking = [None]   # set of source paths whose text the current page reads
 
 
@@ -120,11 +121,13 @@ def _tracked(name, prop):
 
 def _remembered(name, prop):
     """Pelican formats an item's URL again on every use, thousands of times per
-    build; once the site model is complete (writing has begun) it cannot change."""
+    build. In a fast build an item's URLs are fixed once it is made: what they
+    depend on (slug, language, date, the section our bilingual plugin sets)
+    is set by its reader and by plugins in `content_object_init`."""
     slot = f"_fastbuild_{name}"
 
     def read(self):
-        if not _run.get("frozen"):
+        if not _urls["fixed"] or isinstance(self, Static):  # {attach} moves static files
             return prop.fget(self)
         try:
             return self.__dict__[slot]
@@ -176,9 +179,14 @@ def remember_relative_source_path():
 
 def prepare_content_class():
     """Note which items' text (content or summary) a page reads while rendering,
-    and format each item's URLs once while writing."""
+    and format each item's URLs once in a build (from reading on)."""
     _wrap_properties(("content", "summary"), _tracked)
     _wrap_properties(("url", "save_as"), _remembered)
+    _urls["fixed"] = True
+
+
+def release_content_class():
+    _urls["fixed"] = False
 
 
 def _text_digests():
@@ -321,8 +329,7 @@ def start(settings, text_digests, use_records, workers):
     _run.clear()
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
-                defer=[] if workers > 1 else None, frozen=True)
-    prepare_content_class()
+                defer=[] if workers > 1 else None)
 
 
 def finish(settings, keep, writer=None):
