@@ -35,6 +35,18 @@ def test_warm_builds_equal_cold_builds(content, tmp_path):
     assert "&#8220;quoted&#8221;" in page or "“quoted”" in page
 
 
+def test_a_changed_title_shows_on_every_page_that_lists_the_item(content, tmp_path):
+    workers = {"FASTBUILD": {"min_files_for_workers": 1}}
+    build(content, tmp_path / "a", **workers)
+    item = content / "news" / "productivity.en.md"
+    text = item.read_text("utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("Title:"))
+    item.write_text(text.replace(title, "Title: A title changed later", 1), "utf-8")
+    warm = build(content, tmp_path / "a", **workers)
+    assert warm == build(content, tmp_path / "fresh", **workers)
+    assert sum(b"A title changed later" in page for page in warm.values()) > 2
+
+
 @pytest.mark.parametrize("batch", [1, 16])
 def test_fast_build_equals_the_build_without_it(content, tmp_path, batch):
     """Files rendered by the workers and by the build process itself (it takes
