@@ -112,19 +112,24 @@ def language_sizes(context):
             for lang, kinds in context.get("by_lang", {}).items()}
 
 
-def source_pages(context, settings):
+def source_pages(context, settings, needed=None):
     """One source page per content item, in the part of its language's index
     that its URL falls in (so a page stays in its part as others come and
     go). Yields, per part that has pages, its language, its name (`nl-0`),
-    the pages ({file name: bytes}) and a digest of all of them."""
+    the number of pages, a digest of what they are made from, and the pages
+    ({file name: bytes}), or None where `needed(part, digest)` says false (a
+    part whose index is current needs no pages)."""
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
     part_size = get_settings(settings)["part_size"]
     sizes = language_sizes(context)
     dates = {}
+    with open(__file__, "rb") as handle:
+        version = hashlib.sha256(handle.read()).digest()
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         parts = part_count(sizes[lang], part_size)
-        pages = [{} for _ in range(parts)]
+        html_lang = html_langs.get(lang, lang)
+        found = [[] for _ in range(parts)]
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
@@ -134,15 +139,22 @@ def source_pages(context, settings):
                 url = item.url  # worked out anew on every use until pages are written
                 key = hashlib.sha256(url.encode()).hexdigest()[:24]
                 number = int(key, 16) % parts
-                pages[number][f"{lang}-{number}/{key}.html"] = source_page(
-                    item, html_langs.get(lang, lang), date_text, url).encode()
-        for number, found in enumerate(pages):
-            if not found:
+                found[number].append((f"{lang}-{number}/{key}.html", item, date_text, url))
+        for number, entries in enumerate(found):
+            if not entries:
                 continue
-            digest = hashlib.sha256()
-            for name in sorted(found):
-                digest.update(name.encode() + b"\0" + found[name] + b"\0")
-            yield lang, f"{lang}-{number}", found, digest.hexdigest()
+            entries.sort(key=lambda entry: entry[0])
+            digest = hashlib.sha256(version)
+            for name, item, date_text, url in entries:
+                for text in (name, url, item.title, item.summary or "", date_text, html_lang,
+                             body_text(item)):
+                    digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+            part, digest = f"{lang}-{number}", digest.hexdigest()
+            pages = None
+            if needed is None or needed(part, digest):
+                pages = {name: source_page(item, html_lang, date_text, url).encode()
+                         for name, item, date_text, url in entries}
+            yield lang, part, len(entries), digest, pages
 
 
 def write_sources(folder, part, pages):
@@ -223,7 +235,8 @@ def start_indexing(generators):
     """Start indexing as soon as all content is read and sorted by language,
     so that it runs beside Pelican while the pages are written.
 
-    The build process only makes the source pages; a thread writes them and
+    The build process makes the source pages of the parts whose index is
+    not current (a digest of what they are made from tells); a thread writes them and
     runs Pagefind, which wait on the disk and the Pagefind process, not on
     Python. Each part of each language's index is a Pagefind run of its own,
     only when the text of one of its pages changed; the parts are then
@@ -256,8 +269,9 @@ def start_indexing(generators):
     job["thread"] = threading.Thread(target=_index_parts, args=(job,))
     job["thread"].start()
     try:
-        for lang, part, pages, digest in source_pages(context, settings):
-            job["parts"][part] = (len(pages), digest)
+        for lang, part, count, digest, pages in source_pages(
+                context, settings, lambda part, digest: not _current(job, part, digest)):
+            job["parts"][part] = (count, digest)
             job["languages"].setdefault(lang, []).append(part)
             job["queue"].put((part, pages, digest))
         for lang, size in sorted(language_sizes(context).items()):
@@ -280,14 +294,10 @@ def _index_parts(job):
     try:
         while (task := job["queue"].get()) is not None:
             part, pages, digest = task
+            if pages is None:
+                continue  # its index is current: Pagefind needs no sources
             bundle = os.path.join(job["bundles"], part)
             stamp = bundle + ".digest"
-            try:
-                with open(stamp, encoding="utf-8") as handle:
-                    if handle.read() == digest and os.path.isdir(bundle):
-                        continue  # its index is current: Pagefind needs no sources
-            except OSError:
-                pass
             if os.path.exists(stamp):
                 os.remove(stamp)
             try:
@@ -309,6 +319,16 @@ def _index_parts(job):
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
                     os.remove(entry.path)
+
+
+def _current(job, part, digest):
+    """Whether the index of `part` was made from pages with this digest."""
+    bundle = os.path.join(job["bundles"], part)
+    try:
+        with open(bundle + ".digest", encoding="utf-8") as handle:
+            return handle.read() == digest and os.path.isdir(bundle)
+    except OSError:
+        return False
 
 
 def _run_queued(job):
