@@ -123,6 +123,7 @@ PLUGINS = [
 
     # Theme
     "error_pages",
+    "partials",
 
     # Feeds and newsletter editions
     "feeds",

@@ -102,3 +102,36 @@ def test_every_catalog_entry_has_a_translation(lang):
         catalog = read_po(handle, locale=lang)
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert untranslated == [], f"{path.relative_to(ROOT)}: fill the msgstr of {untranslated}"
+
+
+def test_a_cached_partial_is_rendered_once_per_variant_and_stays_markup():
+    from jinja2 import DictLoader, Environment
+
+    from partials.partials import make_partial_cached
+
+    calls = []
+    env = Environment(autoescape=True, loader=DictLoader({
+        "part.html": "{{ note(lang) }}<b>{{ lang }} & {{ text }}</b>",
+        "page.html": "{{ partial_cached('part.html', lang) }}|",
+    }))
+    env.globals["note"] = lambda lang: calls.append(lang) or ""
+    env.globals["partial_cached"] = make_partial_cached()
+    page = env.get_template("page.html")
+    rendered = [page.render(lang=lang, text="<i>") for lang in ("nl", "en", "nl", "nl")]
+    assert rendered == ["<b>nl & &lt;i&gt;</b>|", "<b>en & &lt;i&gt;</b>|",
+                        "<b>nl & &lt;i&gt;</b>|", "<b>nl & &lt;i&gt;</b>|"]
+    assert calls == ["nl", "en"]
+
+
+def test_every_page_of_a_language_has_its_languages_footer(site):
+    footers = {}
+    for file in site.html_pages():
+        soup = site.soup(site.url_of(file))
+        footer, lang = soup.select_one("footer.site-footer"), soup.html.get("lang")
+        if footer is not None and lang in ("nl", "en"):
+            footers.setdefault(lang, set()).add(str(footer))
+    assert set(footers) == {"nl", "en"}
+    assert all(len(found) == 1 for found in footers.values()), footers.keys()
+    assert footers["nl"] != footers["en"]
+    assert "Volg het nieuws" in next(iter(footers["nl"]))
+    assert "Follow the news" in next(iter(footers["en"]))

@@ -1,0 +1,1 @@
+from .partials import *  # noqa: F403

@@ -1,0 +1,48 @@
+"""Partials that come out the same on many pages, rendered once per build.
+
+`{{ partial_cached("partials/footer.html", doc.lang) }}` renders the partial
+as `{% include %}` would, the first time it is asked for with these arguments
+in a build, and gives the same HTML for the rest of the build (as Hugo's
+`partialCached` does). The arguments must tell apart everything the partial's
+output depends on. A partial that shows the text (body or summary) of content
+items must stay an include: a rebuild needs to know which pages show which
+text.
+"""
+
+import logging
+
+from jinja2 import pass_context
+from markupsafe import Markup
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[partials]"
+
+
+def make_partial_cached():
+    """A `partial_cached` template function with a cache of its own: one per
+    template environment, and Pelican makes new ones for every build."""
+    cache = {}
+
+    @pass_context
+    def partial_cached(context, name, *variant):
+        key = (name, variant)
+        found = cache.get(key)
+        if found is None:
+            template = context.environment.get_template(name)
+            html = "".join(template.root_render_func(
+                template.new_context(context.get_all(), shared=True)))
+            found = cache[key] = Markup(html) if context.eval_ctx.autoescape else html
+        return found
+
+    return partial_cached
+
+
+def install(generator):
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["partial_cached"] = make_partial_cached()
+
+
+def register():
+    signals.generator_init.connect(install)
