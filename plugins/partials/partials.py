@@ -9,14 +9,9 @@ items must stay an include: a rebuild needs to know which pages show which
 text.
 """
 
-import logging
-
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
-
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[partials]"
 
 
 def make_partial_cached():
