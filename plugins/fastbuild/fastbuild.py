@@ -39,6 +39,7 @@ from pelican.utils import pelican_open
 
 import sanitize
 import typography
+from validation import file_stamp
 
 from . import writing
 
@@ -246,13 +247,6 @@ def _markdown_files(settings):
     return sorted(set(found))
 
 
-def _file_stamp(path):
-    """Size, modification and change times and inode: any write to the file,
-    or another file put in its place, changes them."""
-    stat = os.stat(path)
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
 def _cache_path(settings):
     return os.path.join(settings.get("CACHE_PATH", "cache"), CACHE_FILE)
 
@@ -284,11 +278,9 @@ def prepare(settings):
     size = max(1, conf["batch"])
     todo, rendering = [], 0
     for path in _markdown_files(settings):
-        stamp = _file_stamp(path)
-        key = stamps.get(path, (None, None))
-        if key[0] == stamp:  # not touched since the last build
-            key = key[1]
-        else:
+        stamp = file_stamp(path)
+        known_stamp, key = stamps.get(path, (None, None))
+        if known_stamp != stamp:  # touched since the last build, or new
             with open(path, "rb") as handle:
                 key = hashlib.sha256(path.encode() + b"\0" + handle.read()).hexdigest()
         prepared["stamps"][path] = (stamp, key)
