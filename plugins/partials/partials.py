@@ -24,9 +24,7 @@ def make_partial_cached():
         key = (name, variant)
         found = cache.get(key)
         if found is None:
-            template = context.environment.get_template(name)
-            html = "".join(template.root_render_func(
-                template.new_context(context.get_all(), shared=True)))
+            html = context.environment.get_template(name).render(context.get_all())
             found = cache[key] = Markup(html) if context.eval_ctx.autoescape else html
         return found
 

@@ -81,14 +81,14 @@ def body_text(item):
     return getattr(item, "_content", None) or ""
 
 
-def source_page(item, html_lang, date_text, url=None):
+def source_page(item, html_lang, date_text, url):
     """A minimal page for Pagefind: the item's title, summary and body in its language.
 
     Indexing these instead of the themed pages keeps menus, footers and list
-    pages out of the results, whatever the theme does. The item's URL travels
-    as metadata, so the source files need no folder each.
+    pages out of the results, whatever the theme does. The item's URL (`url`,
+    worked out by the caller) travels as metadata, so the source files need no
+    folder each.
     """
-    url = item.url if url is None else url
     date_attr = f' data-pagefind-meta="date:{escape(date_text)}"' if date_text else ""
     summary = Markup(item.summary or "").striptags()
     return (
