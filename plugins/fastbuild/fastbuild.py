@@ -20,6 +20,7 @@ The output is byte-identical with and without the cache.
 """
 
 import fnmatch
+import atexit
 import gc
 import hashlib
 import logging
@@ -417,6 +418,10 @@ def relax_garbage_collector(pelican):
             # Worker processes make their garbage as they go and are many:
             # they collect at the usual pace, which keeps their memory down.
             os.register_at_fork(after_in_child=restore_garbage_collector)
+            # When the process ends, Python looks for cycles once more among
+            # everything still alive (about a quarter of a second after a
+            # build); nothing needs collecting then, memory is given back anyway.
+            atexit.register(gc.freeze)
             _gc["hooked"] = True
 
 
