@@ -13,15 +13,18 @@ real pages, partners and domains, and measures, each in a fresh process:
 - cold: our full configuration into an empty output and cache folder;
 - warm: the same again after editing one news item.
 
-Wall time and CPU time are printed as a table, with the peak memory of the
-builds (the process and its children, summed as proportional set size), which
-is sampled in runs of their own so that the sampling does not slow the timed
-runs; the last line sums it up for the largest N.
+Each is measured BENCH_RUNS times (default 3), in rounds that run them one
+after the other, and the median is shown: on a shared machine one run can be
+slowed by others. Wall time and CPU time are printed as a table, with the peak
+memory of the builds (the process and its children, summed as proportional set
+size), which is sampled in runs of their own so that the sampling does not slow
+the timed runs; the last line sums it up for the largest N.
 """
 
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -170,7 +173,7 @@ def edit(path, number):
         handle.write(f"\nEen extra zin na bewerking {number}.\n")
 
 
-def bench(n, work):
+def bench(n, work, runs=3):
     env = dict(os.environ, SITEURL="http://localhost:8000", TZ="Europe/Brussels")
     ours, plain = work / f"ours-{n}", work / f"plain-{n}"
     edited = generate(ours / "content", n)
@@ -183,17 +186,25 @@ def bench(n, work):
         return [BIN / "pelican", ours / "content", "-o", ours / output,
                 "-s", ROOT / "pelicanconf.py", "--cache-path", ours / cache, "-q"]
 
+    timed = {"markdown": [], "plain": [], "cold": [], "warm": []}
+    for number in range(1, runs + 1):
+        timed["markdown"].append(
+            measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work))
+        timed["plain"].append(measure(plain_build(f"output-{number}"), plain, env))
+        timed["cold"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
+        edit(edited, number)
+        timed["warm"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
+        print(f"bench: N={n} round {number}/{runs}: plain {timed['plain'][-1]['wall']:.1f} s, "
+              f"cold {timed['cold'][-1]['wall']:.1f} s, warm {timed['warm'][-1]['wall']:.1f} s",
+              file=sys.stderr, flush=True)
     row = {"n": n}
-    row["markdown"] = measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work)
-    row["plain"] = measure(plain_build("output"), plain, env)
-    row["cold"] = measure(our_build("output", "cache"), ROOT, env)
-    edit(edited, 1)
-    row["warm"] = measure(our_build("output", "cache"), ROOT, env)
+    for kind, found in timed.items():
+        row[kind] = {key: statistics.median(m[key] for m in found) for key in ("wall", "cpu")}
     # Peak memory from runs of their own (cold, then warm after another edit).
     row["plain"]["mb"] = measure(plain_build("output-memory"), plain, env, memory=True)["mb"]
     row["cold"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
                                 memory=True)["mb"]
-    edit(edited, 2)
+    edit(edited, runs + 1)
     row["warm"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
                                 memory=True)["mb"]
     return row
@@ -222,10 +233,13 @@ def table(rows):
 
 def main(argv):
     sizes = [int(a) for a in (argv or os.environ.get("BENCH_N", "500 2000").split())]
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    if runs < 1:
+        sys.exit("bench: BENCH_RUNS must be 1 or more")
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for n in sizes:
-            rows.append(bench(n, Path(tmp)))
+            rows.append(bench(n, Path(tmp), runs))
             print(f"bench: N={n} done", file=sys.stderr, flush=True)
     print(table(rows))
     last = rows[-1]
