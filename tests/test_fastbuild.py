@@ -140,6 +140,32 @@ def test_an_items_path_in_its_url_follows_its_file(tmp_path):
     assert item.get_relative_source_path(str(tmp_path / "tips" / "b.md")) == "b.md"
 
 
+@pytest.mark.parametrize("base, source", [
+    ("{tmp}/content", "{tmp}/content/news/a.md"),
+    ("{tmp}/content/", "{tmp}/content/news/a.md"),
+    ("{tmp}/content", "{tmp}/content2/a.md"),
+    ("{tmp}/content", "{tmp}/content/../other/a.md"),
+    ("{tmp}/./content", "{tmp}/content/a.md"),
+    ("{tmp}/content", "{tmp}/a.md"),
+    ("/", "{tmp}/content/a.md"),
+])
+def test_the_kept_relative_path_is_the_one_pelican_works_out(tmp_path, base, source):
+    import copy
+
+    from fastbuild import writing
+    from pelican.contents import Content, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    writing.remember_relative_source_path()
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["PATH"] = base.format(tmp=tmp_path)
+    item = Page("Text", metadata={"title": "A"}, settings=settings,
+                source_path=source.format(tmp=tmp_path))
+    pelicans = Content.get_relative_source_path.__wrapped__
+    assert item.get_relative_source_path() == pelicans(item)
+    assert item.relative_source_path == pelicans(item)
+
+
 def test_plain_summaries_come_out_as_markdown_makes_them():
     """A one-line summary of plain words skips the Markdown pipeline; for every
     such text the result is what Markdown itself gives."""

@@ -234,7 +234,9 @@ def _worker_init(settings):
 
 def _markdown_files(settings):
     base = settings["PATH"]
-    ignore = settings.get("IGNORE_FILES", [])
+    patterns = settings.get("IGNORE_FILES", [])
+    ignored = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns)
+                         or "(?!)").match
     found = []
     for folder in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
         for root, dirs, files in os.walk(os.path.join(base, folder)):
@@ -242,7 +244,7 @@ def _markdown_files(settings):
             for name in sorted(files):
                 if name.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
                     continue
-                if any(fnmatch.fnmatch(name, pattern) for pattern in ignore):
+                if ignored(os.path.normcase(name)):
                     continue
                 found.append(os.path.abspath(os.path.join(root, name)))
     return sorted(set(found))

@@ -170,11 +170,17 @@ def _relative_source_path(original):
         kept = self.__dict__.get("_fastbuild_relative_source_path")
         if kept is not None and kept[0] == own and kept[1] == base:
             return kept[2]
-        value = original(self, source_path)
+        if (own.startswith(base.rstrip(os.sep) + os.sep) and os.path.normpath(own) == own
+                and os.path.normpath(base) == base.rstrip(os.sep)):
+            # the path below PATH as it stands, with `/` (what os.path.relpath gives here)
+            value = own[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+        else:
+            value = original(self, source_path)
         self.__dict__["_fastbuild_relative_source_path"] = (own, base, value)
         return value
 
     get_relative_source_path.__fastbuild__ = True
+    get_relative_source_path.__wrapped__ = original
     return get_relative_source_path
 
 
