@@ -19,6 +19,9 @@ PATH = "content"
 OUTPUT_PATH = "output"
 THEME = "theme"
 TIMEZONE = "Europe/Brussels"
+# Dates on pages are written by plugins/l10n with Babel, in the page's language.
+# Pelican's own `locale_date` is not shown; ISO keeps it free of the OS locale.
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
 # Languages: Dutch is the default. Every page lives under /nl/ or /en/.
 DEFAULT_LANG = "nl"

@@ -57,6 +57,14 @@ def test_fast_build_equals_the_build_without_it(content, tmp_path, batch):
     assert fast == plain
 
 
+def test_author_feeds_switched_on_are_written_as_without_fastbuild(content, tmp_path):
+    # Author lists are left out of the writing only while nothing is written from them.
+    feed = {"AUTHOR_FEED_RSS": "feeds/author-{slug}.rss.xml"}
+    fast = build(content, tmp_path / "fast", FASTBUILD={"min_files_for_workers": 1}, **feed)
+    assert [name for name in fast if name.startswith("feeds/author-")]
+    assert fast == build(content, tmp_path / "plain", PLUGINS=without_fastbuild(), **feed)
+
+
 def test_unknown_setting_is_reported(fixture_site):
     from conftest import page
 
