@@ -55,13 +55,15 @@ def test_accessibility_statements_are_each_others_translation(site):
     assert switch["href"] == f"{site.siteurl}/en/accessibility/"
 
 
-@pytest.mark.parametrize("path, current", [
-    ("nl/", "Home"), ("nl/nieuws/", "Nieuws"), ("en/news/charter-signed/", "News"),
-    ("en/partners/pom-limburg/", "Partners"), ("nl/contact/", "Contact"),
+@pytest.mark.parametrize("path, current, value", [
+    ("nl/", "Home", "page"), ("nl/nieuws/", "Nieuws", "page"),
+    ("en/news/charter-signed/", "News", "true"), ("en/news/", "News", "page"),
+    ("en/partners/pom-limburg/", "Partners", "true"), ("nl/contact/", "Contact", "page"),
 ])
-def test_navigation_marks_the_current_section(site, path, current):
+def test_navigation_marks_the_current_section(site, path, current, value):
+    # `page` on the entry that is this very page, `true` on its section's entry.
     marked = site.soup(path).select(".main-nav a[aria-current]")
-    assert [a.get_text() for a in marked] == [current]
+    assert [(a.get_text(), a["aria-current"]) for a in marked] == [(current, value)]
 
 
 def test_footer_has_pom_limburg_contact_on_every_language_page(site):
@@ -121,6 +123,24 @@ def test_a_cached_partial_is_rendered_once_per_variant_and_stays_markup():
     assert rendered == ["<b>nl & &lt;i&gt;</b>|", "<b>en & &lt;i&gt;</b>|",
                         "<b>nl & &lt;i&gt;</b>|", "<b>nl & &lt;i&gt;</b>|"]
     assert calls == ["nl", "en"]
+
+
+def test_a_cached_partial_gets_its_values_and_is_told_apart_by_lists():
+    from jinja2 import DictLoader, Environment
+
+    from partials.partials import make_partial_cached
+
+    env = Environment(autoescape=True, loader=DictLoader({
+        "links.html": "{{ lang }}:{{ item.name }}:{{ urls|join(',') }}",
+        "page.html": "{{ partial_cached('links.html', lang, item.urls, item=item, urls=item.urls) }}",
+    }))
+    env.globals["partial_cached"] = make_partial_cached()
+    page = env.get_template("page.html")
+    a, b, c = ({"name": "a", "urls": ["x", "y"]}, {"name": "b", "urls": ["x", "y"]},
+               {"name": "c", "urls": ["z"]})
+    assert [page.render(lang="nl", item=i) for i in (a, b, c)] == [
+        "nl:a:x,y", "nl:a:x,y", "nl:c:z"]  # the same list: the same rendering
+    assert page.render(lang="en", item=b) == "en:b:x,y"
 
 
 def test_every_page_of_a_language_has_its_languages_footer(site):

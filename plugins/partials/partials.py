@@ -4,9 +4,13 @@
 as `{% include %}` would, the first time it is asked for with these arguments
 in a build, and gives the same HTML for the rest of the build (as Hugo's
 `partialCached` does). The arguments must tell apart everything the partial's
-output depends on. A partial that shows the text (body or summary) of content
-items must stay an include: a rebuild needs to know which pages show which
-text.
+output depends on (lists count by their items). Keyword arguments are
+variables the partial reads, as `{% with %}` around an include would set them:
+`partial_cached("partials/links.html", doc.lang, urls, item=article)`; they do
+not tell renderings apart, so the positional ones must.
+
+A partial that shows the text (body or summary) of content items must stay an
+include: a rebuild needs to know which pages show which text.
 """
 
 from jinja2 import pass_context
@@ -20,15 +24,23 @@ def make_partial_cached():
     cache = {}
 
     @pass_context
-    def partial_cached(context, name, *variant):
-        key = (name, variant)
+    def partial_cached(context, name, *variant, **values):
+        key = (name, _hashable(variant))
         found = cache.get(key)
         if found is None:
-            html = context.environment.get_template(name).render(context.get_all())
+            html = context.environment.get_template(name).render(context.get_all(), **values)
             found = cache[key] = Markup(html) if context.eval_ctx.autoescape else html
         return found
 
     return partial_cached
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+    return value
 
 
 def install(generator):
