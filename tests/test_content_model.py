@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, page
+from conftest import ROOT, build_site, page
 
 NEWS = {"nl": "nl/nieuws/productiviteitskloof-limburg/", "en": "en/news/limburg-productivity-gap/"}
 
@@ -193,7 +193,7 @@ def test_sitemap_leaves_out_noindex_404_and_pages_canonical_elsewhere(tmp_path):
     for rel, text in pages.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
-    found = sitemap.entries(str(tmp_path), "http://x.test", sitemap.get_settings({}))
+    found, _ = sitemap.entries(str(tmp_path), "http://x.test", sitemap.get_settings({}))
     assert found == {"http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}
 
 
@@ -205,13 +205,29 @@ def test_sitemap_reads_a_page_again_when_it_changed(tmp_path):
     page.write_text('<html><head><link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'
                     "</head><body></body></html>")
     conf, cache = sitemap.get_settings({}), {}
-    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {
-        "http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}
+    head = '<link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == (
+        {"http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}, True)
+    page.write_text(f"<html><head>{head}</head><body>written again</body></html>")
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == (
+        {"http://x.test/nl/a/": [("nl", "http://x.test/nl/a/")]}, False)  # the same head
     page.write_text('<html><head><link rel="alternate" hreflang="en" href="http://x.test/en/a/">'
-                    '<link rel="alternate" hreflang="nl" href="http://x.test/nl/a/">'
-                    "</head><body></body></html>")
-    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {
-        "http://x.test/nl/a/": [("en", "http://x.test/en/a/"), ("nl", "http://x.test/nl/a/")]}
+                    f"{head}</head><body></body></html>")
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == (
+        {"http://x.test/nl/a/": [("en", "http://x.test/en/a/"), ("nl", "http://x.test/nl/a/")]},
+        True)
     page.unlink()
-    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == {}
+    assert sitemap.entries(str(tmp_path), "http://x.test", conf, cache) == ({}, True)
     assert cache == {}
+
+
+def test_sitemap_is_written_again_when_a_page_comes_or_goes(content, tmp_path):
+    out = tmp_path / "output"
+    build_site(content, out, siteurl="http://example.test")
+    before = (out / "sitemap.xml").read_text("utf-8")
+    build_site(content, out, siteurl="http://example.test")
+    assert (out / "sitemap.xml").read_text("utf-8") == before
+    (out / "nl" / "extra").mkdir()
+    (out / "nl" / "extra" / "index.html").write_text("<html><head></head></html>", "utf-8")
+    build_site(content, out, siteurl="http://example.test")
+    assert "http://example.test/nl/extra/" in (out / "sitemap.xml").read_text("utf-8")

@@ -81,6 +81,14 @@ def body_text(item):
     return getattr(item, "_content", None) or ""
 
 
+def summary_source(item):
+    """The item's summary as written, for the digest: the page has it without
+    tags, so the addresses Pelican puts in its links change nothing (a summary
+    cut from the body follows from the body)."""
+    written = item.metadata.get("summary")
+    return written if isinstance(written, str) else (item.summary or "")
+
+
 def source_page(item, html_lang, date_text, url):
     """A minimal page for Pagefind: the item's title, summary and body in its language.
 
@@ -146,7 +154,7 @@ def source_pages(context, settings, needed=None):
             entries.sort(key=lambda entry: entry[0])
             digest = hashlib.sha256(version)
             for name, item, date_text, url in entries:
-                for text in (name, url, item.title, item.summary or "", date_text, html_lang,
+                for text in (name, url, item.title, summary_source(item), date_text, html_lang,
                              body_text(item)):
                     digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
             part, digest = f"{lang}-{number}", digest.hexdigest()
@@ -446,26 +454,30 @@ def combine_bundles(job):
     for lang, parts in sorted(job["languages"].items()):
         for number, part in enumerate(parts):
             places.setdefault(number, []).append(part)
+    skip = set(job["drop"]) | {"pagefind-entry.json"}
     for number in range(len(places)):
         target = bundle_folder(job, number)
-        files, languages, entry = {}, {}, None
+        languages, entry, top = {}, None, {"pagefind-entry.json"}
         for part in places[number]:
             bundle = os.path.join(job["bundles"], part)
             with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
                 entry = json.load(handle)
             languages.update(entry.get("languages", {}))
-            for root, _, names in os.walk(bundle):
-                for name in names:
-                    if name != "pagefind-entry.json" and name not in job["drop"]:
-                        path = os.path.join(root, name)
-                        files.setdefault(os.path.relpath(path, bundle), path)
+            top.update(name for name in os.listdir(bundle) if name not in skip)
         entry["languages"] = dict(sorted(languages.items()))
         text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-        top = {rel.split(os.sep)[0] for rel in files} | {"pagefind-entry.json"}
         if (not any(part in job["todo"] for part in places[number])
                 and _same_text(os.path.join(target, "pagefind-entry.json"), text)
-                and set(os.listdir(target)) == top):
+                and os.path.isdir(target) and set(os.listdir(target)) == top):
             continue  # made from these very parts before
+        files = {}
+        for part in places[number]:
+            bundle = os.path.join(job["bundles"], part)
+            for root, _, names in os.walk(bundle):
+                for name in names:
+                    if name not in skip:
+                        path = os.path.join(root, name)
+                        files.setdefault(os.path.relpath(path, bundle), path)
         sync_folder(target, files)
         with open(os.path.join(target, "pagefind-entry.json"), "w", encoding="utf-8") as out:
             out.write(text)

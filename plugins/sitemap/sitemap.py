@@ -9,7 +9,8 @@ is another page. Entries are sorted and no build time is written, so two
 builds give the same bytes.
 
 What a page's head declares is kept in `<CACHE_PATH>/sitemap.pickle` with the
-file's size, time and inode: a rebuild reads only the pages written again.
+file's size, time and inode: a rebuild reads only the pages written again, and
+writes the sitemap again only when a page came, went or changed its head.
 """
 
 import logging
@@ -94,19 +95,24 @@ def html_files(output, exclude_names):
 
 
 def entries(output, siteurl, conf, cache=None):
-    """`{url: [(hreflang, href)]}` for every listed page in `output`.
+    """`{url: [(hreflang, href)]}` for every listed page in `output`, and
+    whether that can differ from the last run.
 
     `cache` maps a page's relative path to `(stamp, head_links)` from an
     earlier run; it is updated to hold exactly the pages seen now."""
     cache = {} if cache is None else cache
     seen = set()
     found = {}
+    changed = False
     for rel, entry in html_files(output, conf["exclude_names"]):
         stat = entry.stat()
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         seen.add(rel)
-        if rel not in cache or cache[rel][0] != stamp:
-            cache[rel] = (stamp, head_links(read_head(entry.path)))
+        known = cache.get(rel)
+        if known is None or known[0] != stamp:
+            links = head_links(read_head(entry.path))
+            changed |= known is None or known[1] != links
+            cache[rel] = (stamp, links)
         canonical, alternates, noindex = cache[rel][1]
         url = page_url(siteurl, rel)
         if noindex or (canonical and canonical != url):
@@ -114,7 +120,8 @@ def entries(output, siteurl, conf, cache=None):
         found[url] = alternates
     for rel in set(cache) - seen:
         del cache[rel]
-    return found
+        changed = True
+    return found, changed
 
 
 def render(found):
@@ -145,15 +152,21 @@ def write(pelican):
             cache = pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
         cache = {}
-    if not isinstance(cache, dict):
-        cache = {}
-    found = entries(output, siteurl, conf, cache)
-    os.makedirs(os.path.dirname(cache_file) or ".", exist_ok=True)
-    with open(cache_file + ".tmp", "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(cache_file + ".tmp", cache_file)
-    with open(os.path.join(output, conf["sitemap"]), "w", encoding="utf-8") as out:
-        out.write(render(found))
+    if not isinstance(cache, dict) or cache.get("siteurl") != siteurl:
+        cache = {"siteurl": siteurl, "pages": {}}
+    before = dict(cache["pages"])
+    found, changed = entries(output, siteurl, conf, cache["pages"])
+    sitemap = os.path.join(output, conf["sitemap"])
+    # The same pages with the same heads as last time give the same sitemap
+    # (written before the cache that says so).
+    if changed or not os.path.exists(sitemap):
+        with open(sitemap, "w", encoding="utf-8") as out:
+            out.write(render(found))
+    if cache["pages"] != before:
+        os.makedirs(os.path.dirname(cache_file) or ".", exist_ok=True)
+        with open(cache_file + ".tmp", "wb") as handle:
+            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(cache_file + ".tmp", cache_file)
     with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
         out.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{conf['sitemap']}\n")
 
