@@ -21,6 +21,7 @@ import pickle
 
 from pelican import signals
 from pelican.contents import Content, Static
+from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
@@ -32,15 +33,20 @@ _urls = {"fixed": False}  # True while a fast build runs: item URLs are kept
 _tracking = [None]   # set of source paths whose text the current page reads
 
 
+_SIMPLE = (str, int, float, bool, type(None))
+
+
 def stable(value, seen=None):
     """A text for `value` that is the same in every build (no memory addresses)."""
-    seen = seen or set()
-    if isinstance(value, (str, int, float, bool, type(None))):
+    if type(value) in _SIMPLE or isinstance(value, _SIMPLE):
         return repr(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
     if isinstance(value, Content):
         return f"<{type(value).__name__} {value.source_path}>"
+    if isinstance(value, URLWrapper):  # a category, tag or author: its name
+        return f"<{type(value).__name__} {value.name}>"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    seen = seen or set()
     if id(value) in seen:
         return "<...>"
     seen = seen | {id(value)}
