@@ -104,3 +104,31 @@ def test_a_rebuild_reports_the_problems_of_unchanged_files_and_sees_fixes(fixtur
     files["news/z.nl.md"] = page("Z", date="2026-03-18", summary="K.")
     files["news/z.en.md"] = page("Z", date="2026-03-18", summary="K.")
     assert problems(fixture_site(files), logging.ERROR) == []
+
+
+def test_ignored_files_and_relative_paths_are_those_pelican_sees(tmp_path):
+    import fnmatch
+    import os
+
+    from validation import validation
+
+    patterns = [".#*", "*~", "README.md", "draft-[0-9]*.md", "**/.*"]
+    names = [".#x.nl.md", "x.nl.md~", "README.md", "readme.md", "draft-1.md", "draft-a.md",
+             ".hidden.md", "x.nl.md", "a*b.md", "[x].md"]
+    ignored = validation.ignore_matcher({"IGNORE_FILES": patterns})
+    for name in names:
+        assert ignored(name) == any(fnmatch.fnmatch(name, p) for p in patterns), name
+    assert not validation.ignore_matcher({})("x.md")
+
+    for rel in ["news/a.nl.md", "news/2026/b.nl.md", "top.nl.md", "news/README.md"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("Title: x\n", "utf-8")
+    settings = {"PATH": str(tmp_path), "ARTICLE_PATHS": ["news"], "PAGE_PATHS": [""],
+                "IGNORE_FILES": patterns}
+    found = validation.content_files(settings, validation.get_settings(settings))
+    expected = sorted(
+        (os.path.relpath(os.path.join(folder, name), tmp_path).replace(os.sep, "/"), kind)
+        for kind in ("news", "") for folder, _, files in os.walk(tmp_path / kind)
+        for name in files if name != "README.md")
+    assert sorted(found) == expected
+    assert ("top.nl.md", "") in found and ("news/2026/b.nl.md", "news") in found

@@ -19,7 +19,6 @@
 The output is byte-identical with and without the cache.
 """
 
-import fnmatch
 import atexit
 import gc
 import hashlib
@@ -40,7 +39,7 @@ from pelican.utils import pelican_open
 
 import sanitize
 import typography
-from validation import file_stamp
+from validation import file_stamp, ignore_matcher
 
 from . import writing
 
@@ -234,9 +233,7 @@ def _worker_init(settings):
 
 def _markdown_files(settings):
     base = settings["PATH"]
-    patterns = settings.get("IGNORE_FILES", [])
-    ignored = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns)
-                         or "(?!)").match
+    ignored = ignore_matcher(settings)
     found = []
     for folder in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
         for root, dirs, files in os.walk(os.path.join(base, folder)):
@@ -244,7 +241,7 @@ def _markdown_files(settings):
             for name in sorted(files):
                 if name.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
                     continue
-                if ignored(os.path.normcase(name)):
+                if ignored(name):
                     continue
                 found.append(os.path.abspath(os.path.join(root, name)))
     return sorted(set(found))

@@ -108,22 +108,29 @@ def split_keys(value):
     return [key.strip() for key in value.split(",") if key.strip()]
 
 
+def ignore_matcher(settings):
+    """A test for the file names IGNORE_FILES leaves out, as fnmatch reads its
+    patterns, in one regular expression for all of them."""
+    patterns = settings.get("IGNORE_FILES", [])
+    match = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns)
+                       or "(?!)").match
+    return lambda name: match(os.path.normcase(name)) is not None
+
+
 def content_files(settings, conf):
     """`(relative path, kind)` of every content file Pelican will read."""
     root = settings["PATH"]
-    ignore = settings.get("IGNORE_FILES", [])
+    ignored = ignore_matcher(settings)
     found = []
     for kind in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
         top = os.path.join(root, kind)
         for folder, dirs, files in os.walk(top):
             dirs.sort()
+            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
             for name in sorted(files):
-                if any(fnmatch.fnmatch(name, pattern) for pattern in ignore):
+                if ignored(name) or name.rsplit(".", 1)[-1] not in conf["extensions"]:
                     continue
-                if name.rsplit(".", 1)[-1] not in conf["extensions"]:
-                    continue
-                rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
-                found.append((rel, kind))
+                found.append((name if prefix == "." else f"{prefix}/{name}", kind))
     return found
 
 
