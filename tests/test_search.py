@@ -101,6 +101,7 @@ def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_p
     build_site(content, out, SEARCH={"part_size": 4})
     after = _bundles(tmp_path / "cache")
     assert set(after) == set(before)
+    assert not list((tmp_path / "cache" / "search-bundles").glob("*.old-*"))  # old bundle removed
     assert len([part for part in after if after[part] != before[part]]) == 1
     sources_after = _sources(tmp_path / "cache")
     assert set(sources_after) == set(sources_before)

@@ -270,6 +270,7 @@ def start_indexing(generators):
         "languages": context.setdefault("search_parts", {}),
         "todo": [],
         "errors": [],
+        "removing": [],
         "queue": queue.Queue(),
         "runs_queued": queue.Queue(),
         "runs": max(1, conf["runs"]),
@@ -322,7 +323,7 @@ def _index_parts(job):
             runner.join()
     for folder in (job["sources"], job["bundles"]):
         for entry in os.scandir(folder) if os.path.isdir(folder) else []:
-            if entry.name.split(".")[0] not in job["parts"]:
+            if entry.name.split(".")[0] not in job["parts"] and TRASH not in entry.name:
                 if entry.is_dir():
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
@@ -347,7 +348,7 @@ def _run_queued(job):
 def _run_pagefind(job, part, bundle):
     from pagefind_bin_extended import get_executable
 
-    shutil.rmtree(bundle, ignore_errors=True)
+    _remove_aside(job, bundle)
     result = subprocess.run(
         _lower_priority() + [str(get_executable()), "--site", job["sources"],
                              "--glob", f"{part}/*.html", "--output-path", bundle],
@@ -355,6 +356,35 @@ def _run_pagefind(job, part, bundle):
     )
     if result.returncode != 0:
         job["errors"].append(result.stdout.strip()[-2000:])
+
+
+TRASH = ".old-"
+
+
+def _remove_aside(job, path):
+    """Move `path` out of the way in one step and remove it in a process of
+    its own: removing a bundle's thousand files here, in a thread, would wait
+    on the build's interpreter lock at every file."""
+    if not os.path.exists(path):
+        return
+    trash = f"{path}{TRASH}{os.getpid()}-{len(job['removing'])}"
+    os.rename(path, trash)
+    rm = shutil.which("rm")
+    if rm:
+        job["removing"].append((subprocess.Popen([rm, "-rf", "--", trash]), trash))
+    else:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _finish_removing(job):
+    """Wait for the removals, and take away what they (or a build that was
+    stopped) left behind."""
+    for process, _ in job["removing"]:
+        process.wait()
+    folder = job["bundles"]
+    for entry in os.scandir(folder) if os.path.isdir(folder) else []:
+        if TRASH in entry.name:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _lower_priority():
@@ -380,6 +410,7 @@ def finish_indexing(pelican):
             break
         _run_pagefind(job, *run)
     job["thread"].join()
+    _finish_removing(job)
     if job["errors"]:
         logger.error("%s the search index could not be built (Pagefind said: %s)",
                      LOG_PREFIX, " / ".join(job["errors"]))
