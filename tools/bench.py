@@ -13,7 +13,7 @@ real pages, partners and domains, and measures, each in a fresh process:
 - cold: our full configuration into an empty output and cache folder;
 - warm: the same again after editing one news item.
 
-Each is measured BENCH_RUNS times (default 3), in rounds that run them one
+Each is measured BENCH_RUNS times (default 5), in rounds that run them one
 after the other, and the median is shown: on a shared machine one run can be
 slowed by others. Wall time and CPU time are printed as a table, with the peak
 memory of the builds (the process and its children, summed as proportional set
@@ -233,7 +233,7 @@ def table(rows):
 
 def main(argv):
     sizes = [int(a) for a in (argv or os.environ.get("BENCH_N", "500 2000").split())]
-    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    runs = int(os.environ.get("BENCH_RUNS", "5"))
     if runs < 1:
         sys.exit("bench: BENCH_RUNS must be 1 or more")
     rows = []
