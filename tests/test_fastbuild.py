@@ -148,6 +148,24 @@ def test_an_items_path_in_its_url_follows_its_file(tmp_path):
     assert item.get_relative_source_path(str(tmp_path / "tips" / "b.md")) == "b.md"
 
 
+def test_remembered_slugs_are_the_slugs_pelican_makes():
+    from fastbuild import writing
+    from pelican import urlwrappers
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    writing.remember_slugs()
+    assert urlwrappers.slugify.__wrapped__ is slugify
+    subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+    for name in ["Grensoverschrijdende samenwerking", "Ünïcode & <b>tags</b>", "A  B", ""]:
+        for options in [dict(regex_subs=subs), dict(regex_subs=[], preserve_case=True),
+                        dict(regex_subs=[["samen", "SAMEN"]], use_unicode=True)]:
+            assert urlwrappers.slugify(name, **options) == slugify(name, **options)
+            assert urlwrappers.slugify(name, **options) == slugify(name, **options)  # remembered
+    author = urlwrappers.Author("Grensoverschrijdende samenwerking", DEFAULT_CONFIG)
+    assert author.slug == "grensoverschrijdende-samenwerking"
+
+
 @pytest.mark.parametrize("base, source", [
     ("{tmp}/content", "{tmp}/content/news/a.md"),
     ("{tmp}/content/", "{tmp}/content/news/a.md"),

@@ -385,6 +385,7 @@ def use_prepared_reader(readers):
     if not active(readers.settings):
         return
     writing.remember_relative_source_path()
+    writing.remember_slugs()
     writing.prepare_content_class()
     if "prepared" not in _state:
         _state["prepared"] = prepare(readers.settings)

@@ -19,7 +19,7 @@ import logging
 import os
 import pickle
 
-from pelican import signals
+from pelican import signals, urlwrappers
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
@@ -195,6 +195,36 @@ def remember_relative_source_path():
     original = Content.get_relative_source_path
     if not getattr(original, "__fastbuild__", False):
         Content.get_relative_source_path = _relative_source_path(original)
+
+
+def _remembered_slugify(original):
+    """Pelican gives every item an author object of its own (from AUTHOR) and
+    slugifies that name again for every item's URL, about 15 µs each time; the
+    same text with the same settings always gives the same slug."""
+    known = {}
+
+    def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
+        subs = tuple(tuple(sub) for sub in regex_subs)
+        key = (value, subs, preserve_case, use_unicode)
+        try:
+            return known[key]
+        except KeyError:
+            pass
+        if len(known) > 10000:
+            known.clear()
+        found = known[key] = original(value, regex_subs=subs, preserve_case=preserve_case,
+                                      use_unicode=use_unicode)
+        return found
+
+    slugify.__fastbuild__ = True
+    slugify.__wrapped__ = original
+    return slugify
+
+
+def remember_slugs():
+    """From reading on: the slugs of authors, categories and tags."""
+    if not getattr(urlwrappers.slugify, "__fastbuild__", False):
+        urlwrappers.slugify = _remembered_slugify(urlwrappers.slugify)
 
 
 def prepare_content_class():
