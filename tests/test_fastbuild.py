@@ -148,6 +148,26 @@ def test_an_items_path_in_its_url_follows_its_file(tmp_path):
     assert item.get_relative_source_path(str(tmp_path / "tips" / "b.md")) == "b.md"
 
 
+@pytest.mark.parametrize("text", [
+    "<p>No links at all.</p>", '<a href="{static}/images/a.png">a</a>',
+    '<img src="{attach}b.png">', '<a href="|static|/c.pdf">c</a>',
+    '<a href="{filename}/news/x.md">static</a>', "<p>Attached: nothing.</p>",
+])
+def test_static_links_are_the_ones_pelican_finds(tmp_path, text):
+    import copy
+
+    from fastbuild import writing
+    from pelican.contents import Content, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    writing.look_for_static_links_in_words()
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["PATH"] = str(tmp_path)
+    item = Page(text, metadata={"title": "A"}, settings=settings,
+                source_path=str(tmp_path / "pages" / "a.md"))
+    assert item.get_static_links() == Content.get_static_links.__wrapped__(item)
+
+
 def test_remembered_slugs_are_the_slugs_pelican_makes():
     from fastbuild import writing
     from pelican import urlwrappers

@@ -386,6 +386,7 @@ def use_prepared_reader(readers):
         return
     writing.remember_relative_source_path()
     writing.remember_slugs()
+    writing.look_for_static_links_in_words()
     writing.prepare_content_class()
     if "prepared" not in _state:
         _state["prepared"] = prepare(readers.settings)

@@ -197,6 +197,28 @@ def remember_relative_source_path():
         Content.get_relative_source_path = _relative_source_path(original)
 
 
+def _static_links(original):
+    """Pelican looks for `{static}` and `{attach}` links in every item with a
+    regular expression over its whole text; a text that has neither word has
+    none."""
+
+    def get_static_links(self):
+        text = self._content
+        if isinstance(text, str) and "static" not in text and "attach" not in text:
+            return set()
+        return original(self)
+
+    get_static_links.__fastbuild__ = True
+    get_static_links.__wrapped__ = original
+    return get_static_links
+
+
+def look_for_static_links_in_words():
+    original = Content.get_static_links
+    if not getattr(original, "__fastbuild__", False):
+        Content.get_static_links = _static_links(original)
+
+
 def _remembered_slugify(original):
     """Pelican gives every item an author object of its own (from AUTHOR) and
     slugifies that name again for every item's URL, about 15 µs each time; the
