@@ -185,16 +185,7 @@ def _relative_source_path(original):
         self.__dict__["_fastbuild_relative_source_path"] = (own, base, value)
         return value
 
-    get_relative_source_path.__fastbuild__ = True
-    get_relative_source_path.__wrapped__ = original
     return get_relative_source_path
-
-
-def remember_relative_source_path():
-    """From reading on: every URL of an item is formatted from this path."""
-    original = Content.get_relative_source_path
-    if not getattr(original, "__fastbuild__", False):
-        Content.get_relative_source_path = _relative_source_path(original)
 
 
 def _static_links(original):
@@ -208,15 +199,26 @@ def _static_links(original):
             return set()
         return original(self)
 
-    get_static_links.__fastbuild__ = True
-    get_static_links.__wrapped__ = original
     return get_static_links
 
 
-def look_for_static_links_in_words():
-    original = Content.get_static_links
+def _wrap_method(name, make):
+    """Replace Content's method `name` by `make(original)`, once per process."""
+    original = getattr(Content, name)
     if not getattr(original, "__fastbuild__", False):
-        Content.get_static_links = _static_links(original)
+        method = make(original)
+        method.__fastbuild__ = True
+        method.__wrapped__ = original
+        setattr(Content, name, method)
+
+
+def remember_relative_source_path():
+    """From reading on: every URL of an item is formatted from this path."""
+    _wrap_method("get_relative_source_path", _relative_source_path)
+
+
+def look_for_static_links_in_words():
+    _wrap_method("get_static_links", _static_links)
 
 
 def _remembered_slugify(original):
