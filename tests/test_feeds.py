@@ -291,3 +291,25 @@ def test_a_feed_carries_the_newest_items_up_to_max_items(fixture_site):
         assert [e.title for e in parsed(built, url).entries] == ["Day 4", "Day 3"], url
     # The news list itself still shows every item.
     assert len(built.soup("en/news/").select("main .news-card")) == 4
+
+
+def test_a_rebuild_writes_again_only_the_feeds_whose_items_changed(content, tmp_path):
+    from conftest import build_site
+
+    out = tmp_path / "output"
+    build_site(content, out)
+    feeds = {p.relative_to(out): p for p in out.rglob("*.xml") if p.name in ("rss.xml", "atom.xml")}
+    stamps = {rel: p.stat().st_mtime_ns for rel, p in feeds.items()}
+    item = content / "news" / "productivity.en.md"
+    item.write_text(item.read_text("utf-8") + "\nA sentence added later.\n", "utf-8")
+    (out / "nl" / "nieuws" / "rss.xml").unlink()
+    build_site(content, out)
+    again = {rel for rel, p in feeds.items() if p.stat().st_mtime_ns != stamps[rel]}
+    assert again and all(rel.parts[0] == "en" for rel in again - {Path("nl/nieuws/rss.xml")})
+    assert (out / "nl" / "nieuws" / "rss.xml").exists()
+    assert "A sentence added" in (out / "en" / "news" / "rss.xml").read_text("utf-8")
+    assert any(rel.parts[0] == "nl" and rel not in again for rel in feeds)
+    fresh = tmp_path / "fresh" / "output"
+    build_site(content, fresh)
+    for rel in feeds:
+        assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel

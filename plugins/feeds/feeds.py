@@ -11,12 +11,17 @@ news, and per focus domain and language an RSS feed.
 - Each feed names a localized XSLT stylesheet, so a browser that still
   supports XSLT shows it as a readable page in the site's look.
 
+A rebuild writes a feed again only when what it is made from changed (a
+digest per feed in `<CACHE_PATH>/feeds.json`) or its file is gone.
+
 Templates reach the feeds through `feeds` in their context:
 `feeds.of_language(lang)` and `feeds.of_page(page)`. Feed titles come from the
 macros in `partials/feed_labels.html`, shared with the subscribe page.
 """
 
 import datetime
+import hashlib
+import json
 import logging
 import os
 import re
@@ -272,6 +277,57 @@ def build_feed(feed, index, labels, settings):
     return generated
 
 
+def _read_keys(path):
+    """{feed file: digest} of the last build; empty when there is none to trust."""
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            found = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def site_key(context, settings):
+    """What, besides its own items, can change any feed: this code, the
+    libraries, the plain settings (address, time zone, ...) and the address of
+    every item and file that an item's links may point to."""
+    import feedgenerator
+    import pelican
+
+    digest = hashlib.sha256()
+    with open(__file__, "rb") as handle:
+        digest.update(handle.read())
+    plain_settings = sorted((k, v) for k, v in settings.items()
+                            if k.isupper() and isinstance(v, (str, int, float, bool, type(None))))
+    digest.update(repr((pelican.__version__, getattr(feedgenerator, "__version__", ""),
+                        plain_settings, settings.get("FEEDS"))).encode())
+    for kind in ("generated_content", "static_content"):
+        for path, item in sorted(context.get(kind, {}).items()):
+            digest.update(f"{path}\0{getattr(item, 'url', '')}\0".encode())
+    return digest.hexdigest()
+
+
+def feed_key(feed, index, labels, settings, site):
+    """A digest of everything `build_feed` makes the feed from."""
+    digest = hashlib.sha256(site.encode())
+    newest = [i.date for i in index.context["by_lang"][feed.lang].get(
+        index.conf["news_kind"], [])]
+    digest.update(repr((feed.kind, feed.format, feed.lang, feed.save_as, feed.page.url,
+                        str(labels.title(feed)), str(labels.description(feed)),
+                        index.stylesheet_url(feed.lang),
+                        max(newest).isoformat() if newest else None)).encode())
+    for item in feed.items:
+        digest.update(repr((
+            item.url, item.title, item.date.isoformat(), _item_author(item, settings),
+            [d.title for d in getattr(item, "domain_items", [])], item.metadata.get("summary"),
+        )).encode())
+        text = getattr(item, "_content", None) or ""
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
 class FeedsGenerator(Generator):
     """Writes the feeds, their stylesheets and the e-mail exports of editions."""
 
@@ -291,12 +347,24 @@ class FeedsGenerator(Generator):
                     self.index.stylesheet_url(lang),
                     template.render(dict(self.context, lang=lang, month_dates=MONTHS)),
                 )
+        keys_file = os.path.join(self.settings.get("CACHE_PATH", "cache"), "feeds.json")
+        before = _read_keys(keys_file)
+        site = site_key(self.context, self.settings)
+        keys = {}
         for feed in self.index.all:
-            generated = build_feed(
-                feed, self.index, self._labels(feed.lang), self.settings
-            )
+            labels = self._labels(feed.lang)
+            keys[feed.save_as] = key = feed_key(feed, self.index, labels, self.settings, site)
+            path = os.path.join(self.output_path, feed.save_as)
+            if before.get(feed.save_as) == key and os.path.exists(path):
+                continue  # made from these very inputs by an earlier build
+            generated = build_feed(feed, self.index, labels, self.settings)
             self.write_text(feed.save_as, generated.writeString("utf-8"))
             logger.debug("%s wrote %s (%d items)", LOG_PREFIX, feed.save_as, len(feed.items))
+        if keys != before:
+            os.makedirs(os.path.dirname(keys_file) or ".", exist_ok=True)
+            with open(keys_file + ".tmp", "w", encoding="utf-8") as handle:
+                json.dump(keys, handle, indent=0, sort_keys=True)
+            os.replace(keys_file + ".tmp", keys_file)
         editions.write_exports(self, self.index.conf["editions"])
 
     def write_text(self, save_as, text):
