@@ -86,3 +86,15 @@ def test_titles_are_escaped(fixture_site, pair):
     html = site.path("nl/over-ons/").read_text("utf-8")
     assert "<b>ons</b>" not in html
     assert "Over &lt;b&gt;ons&lt;/b&gt; &amp;" in html
+
+
+def test_an_unknown_bilingual_key_is_reported_without_repeating_it_per_item(fixture_site):
+    from conftest import page
+
+    files = {f"news/n{i}.{lang}.md": page(f"N{i}", Date="2026-03-18", Summary="Kort.")
+             for i in range(20) for lang in ("nl", "en")}
+    languages = {"nl": {"name": "Nederlands", "html_lang": "nl"},
+                 "en": {"name": "English", "html_lang": "en"}}
+    site = fixture_site(files, BILINGUAL={"languages": languages, "colour": "x"})
+    reported = [e for e in site.errors() if "unknown key 'colour'" in e]
+    assert reported and len(reported) < 10

@@ -141,11 +141,22 @@ def _file_lang(content):
     return parts[-2] if len(parts) >= 3 else None
 
 
+_item_conf = [None, None]  # (settings, get_settings(settings)) of the items being made
+
+
+def _conf_of(settings):
+    """`get_settings` once per build's settings, not once per item (which also
+    reported a wrong key thousands of times)."""
+    if _item_conf[0] is not settings:
+        _item_conf[:] = [settings, get_settings(settings)]
+    return _item_conf[1]
+
+
 def init_content(content):
     """Give every item its language, translation key and localized URL."""
     if isinstance(content, Static) or not isinstance(content, (Article, Page)):
         return
-    conf = get_settings(content.settings)
+    conf = _conf_of(content.settings)
     kind = content_kind(content)
     content.kind = kind
     content.translation_key = translation_key(content)
