@@ -120,5 +120,5 @@ github: publish ## Build and push output/ to the gh-pages branch: SITEURL=https:
 
 # --- Search and speed ---------------------------------------------------------
 .PHONY: bench
-bench: $(STAMP) ## Time cold and warm builds against plain Pelican (BENCH_N="500 2000" BENCH_RUNS=3)
+bench: $(STAMP) ## Time cold and warm builds against plain Pelican (BENCH_N="500 2000" BENCH_RUNS=5)
 	"$(PY)" tools/bench.py $(BENCH_N)
