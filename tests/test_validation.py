@@ -125,7 +125,7 @@ def test_ignored_files_and_relative_paths_are_those_pelican_sees(tmp_path):
         (tmp_path / rel).write_text("Title: x\n", "utf-8")
     settings = {"PATH": str(tmp_path), "ARTICLE_PATHS": ["news"], "PAGE_PATHS": [""],
                 "IGNORE_FILES": patterns}
-    found = validation.content_files(settings, validation.get_settings(settings))
+    found = validation.content_files(settings, validation.get_settings(settings)["extensions"])
     expected = sorted(
         (os.path.relpath(os.path.join(folder, name), tmp_path).replace(os.sep, "/"), kind)
         for kind in ("news", "") for folder, _, files in os.walk(tmp_path / kind)

@@ -173,7 +173,7 @@ def edit(path, number):
         handle.write(f"\nEen extra zin na bewerking {number}.\n")
 
 
-def bench(n, work, runs=3):
+def bench(n, work, runs=5):
     env = dict(os.environ, SITEURL="http://localhost:8000", TZ="Europe/Brussels")
     ours, plain = work / f"ours-{n}", work / f"plain-{n}"
     edited = generate(ours / "content", n)

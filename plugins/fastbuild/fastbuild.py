@@ -39,7 +39,7 @@ from pelican.utils import pelican_open
 
 import sanitize
 import typography
-from validation import file_stamp, ignore_matcher
+from validation import content_files, file_stamp
 
 from . import writing
 
@@ -232,19 +232,8 @@ def _worker_init(settings):
 # --- Pelican integration -------------------------------------------------------
 
 def _markdown_files(settings):
-    base = settings["PATH"]
-    ignored = ignore_matcher(settings)
-    found = []
-    for folder in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
-        for root, dirs, files in os.walk(os.path.join(base, folder)):
-            dirs.sort()
-            for name in sorted(files):
-                if name.rsplit(".", 1)[-1] not in MarkdownReader.file_extensions:
-                    continue
-                if ignored(name):
-                    continue
-                found.append(os.path.abspath(os.path.join(root, name)))
-    return sorted(set(found))
+    files = content_files(settings, MarkdownReader.file_extensions)
+    return sorted({os.path.abspath(os.path.join(settings["PATH"], rel)) for rel, _ in files})
 
 
 def _cache_path(settings):

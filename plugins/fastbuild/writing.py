@@ -176,10 +176,11 @@ def _relative_source_path(original):
         kept = self.__dict__.get("_fastbuild_relative_source_path")
         if kept is not None and kept[0] == own and kept[1] == base:
             return kept[2]
-        if (own.startswith(base.rstrip(os.sep) + os.sep) and os.path.normpath(own) == own
-                and os.path.normpath(base) == base.rstrip(os.sep)):
+        root = base.rstrip(os.sep)
+        if (own.startswith(root + os.sep) and os.path.normpath(own) == own
+                and os.path.normpath(base) == root):
             # the path below PATH as it stands, with `/` (what os.path.relpath gives here)
-            value = own[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+            value = own[len(root) + 1:].replace(os.sep, "/")
         else:
             value = original(self, source_path)
         self.__dict__["_fastbuild_relative_source_path"] = (own, base, value)
@@ -202,23 +203,24 @@ def _static_links(original):
     return get_static_links
 
 
-def _wrap_method(name, make):
-    """Replace Content's method `name` by `make(original)`, once per process."""
-    original = getattr(Content, name)
+def _wrap(owner, name, make):
+    """Replace `owner.name` (a Content method, a Pelican function) by
+    `make(original)`, once per process."""
+    original = getattr(owner, name)
     if not getattr(original, "__fastbuild__", False):
-        method = make(original)
-        method.__fastbuild__ = True
-        method.__wrapped__ = original
-        setattr(Content, name, method)
+        function = make(original)
+        function.__fastbuild__ = True
+        function.__wrapped__ = original
+        setattr(owner, name, function)
 
 
 def remember_relative_source_path():
     """From reading on: every URL of an item is formatted from this path."""
-    _wrap_method("get_relative_source_path", _relative_source_path)
+    _wrap(Content, "get_relative_source_path", _relative_source_path)
 
 
 def look_for_static_links_in_words():
-    _wrap_method("get_static_links", _static_links)
+    _wrap(Content, "get_static_links", _static_links)
 
 
 def _remembered_slugify(original):
@@ -240,15 +242,12 @@ def _remembered_slugify(original):
                                       use_unicode=use_unicode)
         return found
 
-    slugify.__fastbuild__ = True
-    slugify.__wrapped__ = original
     return slugify
 
 
 def remember_slugs():
     """From reading on: the slugs of authors, categories and tags."""
-    if not getattr(urlwrappers.slugify, "__fastbuild__", False):
-        urlwrappers.slugify = _remembered_slugify(urlwrappers.slugify)
+    _wrap(urlwrappers, "slugify", _remembered_slugify)
 
 
 def prepare_content_class():

@@ -279,8 +279,6 @@ def build_feed(feed, index, labels, settings):
 
 def _read_keys(path):
     """{feed file: digest} of the last build; empty when there is none to trust."""
-    if not os.path.exists(path):
-        return {}
     try:
         with open(path, encoding="utf-8") as handle:
             found = json.load(handle)

@@ -371,7 +371,7 @@ def _remove_aside(job, path):
     os.rename(path, trash)
     rm = shutil.which("rm")
     if rm:
-        job["removing"].append((subprocess.Popen([rm, "-rf", "--", trash]), trash))
+        job["removing"].append(subprocess.Popen([rm, "-rf", "--", trash]))
     else:
         shutil.rmtree(trash, ignore_errors=True)
 
@@ -379,7 +379,7 @@ def _remove_aside(job, path):
 def _finish_removing(job):
     """Wait for the removals, and take away what they (or a build that was
     stopped) left behind."""
-    for process, _ in job["removing"]:
+    for process in job["removing"]:
         process.wait()
     folder = job["bundles"]
     for entry in os.scandir(folder) if os.path.isdir(folder) else []:

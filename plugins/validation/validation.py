@@ -117,8 +117,9 @@ def ignore_matcher(settings):
     return lambda name: match(os.path.normcase(name)) is not None
 
 
-def content_files(settings, conf):
-    """`(relative path, kind)` of every content file Pelican will read."""
+def content_files(settings, extensions):
+    """`(relative path, kind)` of every content file Pelican will read with
+    one of these `extensions`."""
     root = settings["PATH"]
     ignored = ignore_matcher(settings)
     found = []
@@ -128,7 +129,7 @@ def content_files(settings, conf):
             dirs.sort()
             prefix = os.path.relpath(folder, root).replace(os.sep, "/")
             for name in sorted(files):
-                if ignored(name) or name.rsplit(".", 1)[-1] not in conf["extensions"]:
+                if ignored(name) or name.rsplit(".", 1)[-1] not in extensions:
                     continue
                 found.append((name if prefix == "." else f"{prefix}/{name}", kind))
     return found
@@ -286,7 +287,7 @@ def check_files(settings, cache=None):
     ]
     cache = {} if cache is None else cache
     out = []
-    files = content_files(settings, conf)
+    files = content_files(settings, conf["extensions"])
     for rel, kind in files:
         path = os.path.join(settings["PATH"], rel)
         stamp = file_stamp(path)
