@@ -32,16 +32,15 @@ BILINGUAL = {
     },
 }
 
-# Content kinds: one folder each. The language is the last part of the file
-# name before `.md` (`charter.nl.md`); files with the same name are each
-# other's translation.
-ARTICLE_PATHS = ["news"]
-PAGE_PATHS = ["pages", "partners", "domains", "editions", "tips"]
+# Content kinds: one folder each, defined with their URL sections, templates
+# and fields in plugins/portal/model.py (the bilingual plugin gives Pelican
+# their folders). The language is the last part of the file name before `.md`
+# (`charter.nl.md`); files with the same name are each other's translation.
 STATIC_PATHS = ["images"]
 IGNORE_FILES = [".#*", "*~", "README.md"]
 FILENAME_METADATA = r"(?P<slug>[^.]+)\.(?P<lang>[^.]+)$"
 
-# URLs: the bilingual plugin fills {section} per kind and language.
+# URLs: the bilingual plugin fills {section} per kind and language (the model's table).
 ARTICLE_URL = ARTICLE_LANG_URL = "{lang}/{section}{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = "{lang}/{section}{slug}/index.html"
 PAGE_URL = PAGE_LANG_URL = "{lang}/{section}{slug}/"

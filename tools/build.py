@@ -2,8 +2,9 @@
 
     python tools/build.py [-s pelicanconf.py] [-c content] [-o output] [--strict]
 
-- Every problem of the run (our validation, our plugins, Pelican itself) is
-  collected and printed together, one per line, as `path: field: problem`.
+- Every problem of the run is collected and printed together, one per line,
+  as `path: field: problem`: our plugins report records (`portal.problems`),
+  Pelican's own messages are reworded for authors.
 - Exit status 1 when there was an error (with --strict: also a warning),
   2 when the build could not start. `output/` is then left exactly as it was.
 - Only a successful build replaces `output/`: the old folder is moved aside,
@@ -20,10 +21,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOG_PREFIX = "[build]"
+sys.path.insert(0, str(ROOT / "plugins"))
+from portal import problems as portal_problems  # noqa: E402
+from portal import settings as portal_settings  # noqa: E402
 
-# `[plugin] path: field: problem`, as our plugins log problems for authors.
-PROBLEM = re.compile(r"^\[(?P<plugin>[\w-]+)\] (?P<path>[^:\n]+): (?P<field>[\w -]+): (?P<text>.+)$", re.S)
+LOG_PREFIX = "[build]"
 # Pelican's own messages about a content file, reworded for authors. Our
 # validation names the same files with more precise words; these only show
 # when validation did not already name the file.
@@ -54,14 +56,21 @@ class Problem:
 
 
 class Collect(logging.Handler):
-    """Keeps every record of WARNING and above."""
+    """Keeps Pelican's own records of WARNING and above (our plugins' problems
+    come as records of their own, in `found`)."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.records = []
+        self.found = []
 
     def emit(self, record):
-        self.records.append(record)
+        if portal_problems.from_record(record) is None:
+            self.records.append(record)
+
+    @property
+    def levels(self):
+        return [r.levelno for r in self.records] + [p.level for p in self.found]
 
 
 def _display(path, content):
@@ -74,20 +83,16 @@ def _display(path, content):
     return os.path.relpath(path) if inside else path
 
 
-def to_problems(records, content):
-    """Log records as problems for authors, in the order they happened."""
+def to_problems(found, records, content):
+    """Our plugins' problem records, then Pelican's log records, as problems
+    for authors."""
     problems, named = [], set()
-    pelican_records = []
+    for problem in found:
+        path = problem.path if problem.path.startswith("(") else _display(problem.path, content)
+        named.add(path)
+        problems.append(Problem(problem.level, path, problem.field, problem.message))
     for record in records:
         message = record.getMessage()
-        match = PROBLEM.match(message)
-        if match:
-            path = _display(match["path"], content)
-            named.add(path)
-            problems.append(Problem(record.levelno, path, match["field"], match["text"]))
-        else:
-            pelican_records.append((record, message))
-    for record, message in pelican_records:
         for pattern, field, text in PELICAN_MESSAGES:
             match = pattern.match(message)
             if match:
@@ -127,7 +132,7 @@ def run_pelican(settings_file, content, output, collect, strict):
     def stop_on_problems(generators):
         # Runs after every plugin has read and checked the content: with
         # problems, writing pages would only add follow-up errors.
-        levels = [r.levelno for r in collect.records]
+        levels = collect.levels
         if any(level >= logging.ERROR for level in levels) or (strict and levels):
             raise StopBuild()
 
@@ -186,7 +191,7 @@ def main(argv=None):
 
     try:
         collect, crash, keep = build(args, tmp)
-        return report_and_swap(collect.records, crash, args, tmp, output, keep)
+        return report_and_swap(collect, crash, args, tmp, output, keep)
     finally:
         # Whatever happened (even Ctrl+C), no half-built folder stays behind.
         shutil.rmtree(tmp, ignore_errors=True)
@@ -200,12 +205,15 @@ def build(args, tmp):
     root.addHandler(collect)
     crash, keep = None, []
     try:
-        keep = run_pelican(args.settings, args.content, tmp, collect, args.strict)
-    except StopBuild:
-        pass
-    except Exception as error:  # noqa: BLE001 - reported to the author
-        crash = error
-        check_text_only(args, collect)
+        with portal_problems.collecting() as found:
+            collect.found = found
+            try:
+                keep = run_pelican(args.settings, args.content, tmp, collect, args.strict)
+            except StopBuild:
+                pass
+            except Exception as error:  # noqa: BLE001 - reported to the author
+                crash = error
+                check_text_only(args, collect)
     finally:
         root.removeHandler(collect)
     return collect, crash, keep
@@ -217,18 +225,18 @@ def check_text_only(args, collect):
     from pelican.settings import read_settings
 
     settings = read_settings(args.settings, override={"PATH": os.path.abspath(args.content)})
-    if "validation" not in settings.get("PLUGINS", []):
+    if not portal_settings.enabled(settings, "validation"):
         return
     sys.path[:0] = [path for path in settings.get("PLUGIN_PATHS", []) if path not in sys.path]
     from validation import validation
 
-    if not any(r.getMessage().startswith(validation.LOG_PREFIX) for r in collect.records):
-        validation.log_problems(validation.check_files(settings)[0])
+    if not any(p.plugin == "validation" for p in collect.found):
+        portal_problems.report_all(validation.check_files(settings)[0])
 
 
-def report_and_swap(records, crash, args, tmp, output, keep):
+def report_and_swap(collect, crash, args, tmp, output, keep):
     """Print every problem; swap the new build in only when it succeeded."""
-    problems = to_problems(records, args.content)
+    problems = to_problems(collect.found, collect.records, args.content)
     if crash is not None:
         problems.append(Problem(logging.CRITICAL, "(site)", "build",
                                 f"the build stopped: {type(crash).__name__}: {crash}"))

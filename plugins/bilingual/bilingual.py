@@ -11,113 +11,35 @@
   link it and emit reciprocal hreflang alternates.
 """
 
-import logging
 import os
-from dataclasses import dataclass, field
 from operator import attrgetter
 
-from blinker import signal
 from pelican import signals
 from pelican.contents import Article, Page, Static
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
+from portal import model, problems
 
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[bilingual]"
-
-# Sent (with the list of generators) once translations are paired and the
-# context holds `by_lang` and `by_key`. Pelican calls the receivers of one
-# signal in no fixed order, so plugins that need these connect here rather
-# than to all_generators_finalized.
-languages_ready = signal("bilingual_languages_ready")
-
-DEFAULTS = {
-    # Language code -> display name and the value of <html lang>.
-    "languages": {
-        "nl": {"name": "Nederlands", "html_lang": "nl"},
-        "en": {"name": "English", "html_lang": "en"},
-    },
-    # Content folder -> URL section per language ("" = directly under /lang/).
-    "sections": {
-        "news": {"nl": "nieuws/", "en": "news/"},
-        "pages": {"nl": "", "en": ""},
-        "partners": {"nl": "partners/", "en": "partners/"},
-        "domains": {"nl": "domeinen/", "en": "domains/"},
-        "editions": {"nl": "nieuwsbrief/", "en": "newsletter/"},
-        "tips": {"nl": "groeitips/", "en": "growth-tips/"},
-    },
-    # Template per content folder, unless a file names its own `template`.
-    "templates": {
-        "partners": "partner",
-        "domains": "domain",
-        "editions": "edition",
-        "tips": "tip",
-    },
-    # The page whose translations are the home pages, at /nl/ and /en/.
-    "home": "pages/home",
-    # Kinds that get an overview page per language, with its template.
-    "overviews": {
-        "news": "news_list",
-        "partners": "partners",
-        "domains": "domains",
-        "editions": "editions",
-    },
-}
-
-SETTINGS_KEYS = set(DEFAULTS)
+PLUGIN = "bilingual"
 
 
-def get_settings(settings):
-    """The plugin settings: BILINGUAL merged over DEFAULTS, unknown keys reported."""
-    user = settings.get("BILINGUAL", {}) or {}
-    for key in sorted(set(user) - SETTINGS_KEYS):
-        logger.error("%s unknown key %r in the BILINGUAL setting", LOG_PREFIX, key)
-    merged = dict(DEFAULTS, **user)
+def use_model(pelican):
+    """Pelican reads the folders the content model names: articles (dated
+    kinds) and pages."""
+    settings = pelican.settings
+    model.config(settings)  # unknown keys reported once, at the start
     default = settings.get("DEFAULT_LANG", "nl")
-    if default not in merged["languages"]:
-        logger.error(
-            "%s DEFAULT_LANG %r is not one of the BILINGUAL languages %s",
-            LOG_PREFIX,
-            default,
-            ", ".join(merged["languages"]),
-        )
-    return merged
-
-
-def languages(settings):
-    """Language codes, the default language first."""
-    codes = list(get_settings(settings)["languages"])
-    default = settings.get("DEFAULT_LANG", codes[0])
-    return sorted(codes, key=lambda code: code != default)
-
-
-@dataclass
-class Listing:
-    """A generated page (an overview or list) that exists in every language.
-
-    It quacks like a content page where the theme needs it: `lang`, `url`,
-    `save_as`, `title` and `translations`.
-    """
-
-    kind: str
-    lang: str
-    url: str
-    save_as: str
-    template: str
-    title: str = ""
-    translations: list = field(default_factory=list)
-
-    num_pages: int = 1
-
-    @property
-    def counterpart(self):
-        return self.translations[0] if self.translations else None
-
-    def page_url(self, number):
-        """URL of page `number` of this list (page 1 is the list itself);
-        a page this list does not have falls back to page 1."""
-        if number <= 1 or number > self.num_pages:
-            return self.url
-        return f"{self.url}{number}/"
+    if default not in model.language_table(settings):
+        problems.report(PLUGIN, "(settings)", "DEFAULT_LANG", f"{default!r} is not one of the "
+                        "BILINGUAL languages " + ", ".join(model.language_table(settings)))
+    articles, pages = model.content_paths(settings)
+    # Each type leaves out the other's folders, as Pelican does when it reads
+    # the settings file.
+    for own, paths, other, other_paths in (("ARTICLE", articles, "PAGE", pages),
+                                           ("PAGE", pages, "ARTICLE", articles)):
+        before = settings.get(f"{own}_PATHS", [])
+        excludes = [p for p in settings.get(f"{other}_EXCLUDES", []) if p not in before]
+        settings[f"{other}_EXCLUDES"] = excludes + [p for p in paths if p not in excludes]
+    settings["ARTICLE_PATHS"], settings["PAGE_PATHS"] = articles, pages
 
 
 def content_kind(content):
@@ -141,38 +63,37 @@ def _file_lang(content):
     return parts[-2] if len(parts) >= 3 else None
 
 
-_item_conf = [None, None]  # (settings, get_settings(settings)) of the items being made
+_item_conf = [None, None, None]  # settings, kinds and home of the items being made
 
 
 def _conf_of(settings):
-    """`get_settings` once per build's settings, not once per item (which also
-    reported a wrong key thousands of times)."""
+    """The kinds and the home page's key, once per build's settings rather
+    than once per item."""
     if _item_conf[0] is not settings:
-        _item_conf[:] = [settings, get_settings(settings)]
-    return _item_conf[1]
+        _item_conf[:] = [settings, model.kinds(settings), model.config(settings)["home"]]
+    return _item_conf[1], _item_conf[2]
 
 
 def init_content(content):
     """Give every item its language, translation key and localized URL."""
     if isinstance(content, Static) or not isinstance(content, (Article, Page)):
         return
-    conf = _conf_of(content.settings)
+    kinds, home = _conf_of(content.settings)
     kind = content_kind(content)
     content.kind = kind
     content.translation_key = translation_key(content)
     content.file_lang = _file_lang(content)
     lang = content.lang
-    sections = conf["sections"].get(kind, {})
-    section = sections.get(lang, "")
+    section = kinds[kind].section(lang) if kind in kinds else ""
     content.metadata["section"] = section
     content.section = section
     content.counterpart = None
     content.single_language = str(
         content.metadata.get("single_language", "")
     ).lower() in {"true", "yes", "1"}
-    if "template" not in content.metadata and kind in conf["templates"]:
-        content.template = conf["templates"][kind]
-    if content.translation_key == conf["home"]:
+    if "template" not in content.metadata and kind in kinds and kinds[kind].template:
+        content.template = kinds[kind].template
+    if content.translation_key == home:
         content.override_url = f"{lang}/"
         content.override_save_as = f"{lang}/index.html"
 
@@ -247,16 +168,7 @@ def pair_translations(items, codes):
     return problems
 
 
-def _order(item):
-    """The `Order` of an item; one that is not a number (reported by the
-    validation plugin) sorts last instead of stopping the build."""
-    try:
-        return int(item.metadata.get("order", 100))
-    except (TypeError, ValueError):
-        return 100
-
-
-def _index(items, codes):
+def _index(items, codes, kinds):
     """Items per language and kind, plus lookup by translation key."""
     by_lang = {code: {} for code in codes}
     by_key = {}
@@ -267,12 +179,10 @@ def _index(items, codes):
             continue
         by_lang[item.lang].setdefault(item.kind, []).append(item)
         by_key.setdefault(item.translation_key, {})[item.lang] = item
-    for kinds in by_lang.values():
-        for kind, kind_items in kinds.items():
-            if kind == "news" or kind == "editions":
-                kind_items.sort(key=attrgetter("date"), reverse=True)
-            else:
-                kind_items.sort(key=lambda i: (_order(i), i.title))
+    for groups in by_lang.values():
+        for kind, kind_items in groups.items():
+            key, newest_first = model.sort_key(kinds.get(kind))
+            kind_items.sort(key=key, reverse=newest_first)
     return by_lang, by_key
 
 
@@ -308,50 +218,32 @@ def finalize(generators):
     """After all content is read: pair translations, index and cross-link."""
     settings = generators[0].settings
     context = generators[0].context
-    codes = languages(settings)
+    codes = model.languages(settings)
     items = _all_items(generators)
-    for problem in pair_translations(items, codes):
-        logger.error("%s %s: %s: %s", LOG_PREFIX, *problem)
-    by_lang, by_key = _index(items, codes)
+    for path, field, message in pair_translations(items, codes):
+        problems.report(PLUGIN, path, field, message)
+    by_lang, by_key = _index(items, codes, model.kinds(settings))
     link_related(by_lang, by_key)
+    table = model.language_table(settings)
     context["by_lang"] = by_lang
     context["by_key"] = by_key
     context["languages"] = codes
-    context["language_names"] = {
-        code: info["name"]
-        for code, info in get_settings(settings)["languages"].items()
-    }
-    context["html_langs"] = {
-        code: info.get("html_lang", code)
-        for code, info in get_settings(settings)["languages"].items()
-    }
+    context["language_names"] = {code: info["name"] for code, info in table.items()}
+    context["html_langs"] = {code: info.get("html_lang", code) for code, info in table.items()}
     context["home_urls"] = {code: f"{code}/" for code in codes}
-    languages_ready.send(generators)
+    model.languages_ready.send(generators)
 
 
 class LanguagePagesGenerator(Generator):
     """Writes the per-language overview pages and the bilingual root pages."""
 
     def generate_context(self):
-        conf = get_settings(self.settings)
-        codes = languages(self.settings)
         self.listings = []
-        for kind, template in conf["overviews"].items():
-            group = []
-            for code in codes:
-                url = f"{code}/{conf['sections'][kind][code]}"
-                group.append(
-                    Listing(
-                        kind=kind,
-                        lang=code,
-                        url=url,
-                        save_as=f"{url}index.html",
-                        template=template,
-                    )
-                )
-            for listing in group:
-                listing.translations = [o for o in group if o is not listing]
-            self.listings += group
+        for kind in model.kinds(self.settings).values():
+            if kind.overview:
+                self.listings += model.listings_in_every_language(
+                    self.settings, kind.name, lambda code, k=kind: f"{code}/{k.section(code)}",
+                    kind.overview)
         self.context["listings"] = {
             (listing.kind, listing.lang): listing for listing in self.listings
         }
@@ -392,6 +284,7 @@ def get_generators(pelican):
 
 
 def register():
+    signals.initialized.connect(use_model)
     signals.content_object_init.connect(init_content)
     signals.all_generators_finalized.connect(finalize)
     signals.get_generators.connect(get_generators)

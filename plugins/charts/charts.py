@@ -23,7 +23,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 
-import figures
+from portal.settings import plugin_settings
+from portal import model, problems
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[charts]"
@@ -39,11 +40,7 @@ DEFAULTS = {
 FORMATS = {"currency": "format_currency", "percent": "format_percent", "number": "format_number"}
 
 
-def get_settings(settings):
-    user = settings.get("CHARTS", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the CHARTS setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("CHARTS", DEFAULTS, "charts")
 
 
 def draw(name, title, rows, conf):
@@ -98,7 +95,7 @@ def chart(context, name):
         if key in values
     ]
     title = gettext_in(lang, spec["title"])
-    svg = draw(name, title, rows, get_settings(context))
+    svg = draw(name, title, rows, _build["conf"])
     return Markup('<figure class="chart-figure">\n<figcaption>{}</figcaption>\n{}\n</figure>').format(
         title, svg)
 
@@ -113,20 +110,24 @@ def check(generators):
         where = f"{settings.get('FIGURES', {}).get('path', 'data')}/{name}.toml"
         series = data.get(spec.get("series"), None)
         if not isinstance(series, dict):
-            logger.error("%s %s: chart: series %r is not a table in this file",
-                         LOG_PREFIX, where, spec.get("series"))
+            problems.report("charts", where, "chart",
+                            f"series {spec.get('series')!r} is not a table in this file")
         elif set(spec.get("labels", {})) - set(series):
-            logger.error("%s %s: chart: labels name keys that are not in %r",
-                         LOG_PREFIX, where, spec["series"])
+            problems.report("charts", where, "chart",
+                            f"labels name keys that are not in {spec['series']!r}")
         if spec.get("format", "number") not in FORMATS:
-            logger.error("%s %s: chart: format must be one of %s",
-                         LOG_PREFIX, where, ", ".join(FORMATS))
+            problems.report("charts", where, "chart",
+                            f"format must be one of {', '.join(FORMATS)}")
+
+
+_build = {}  # this build's settings, taken when the templates are set up
 
 
 def install(generator):
+    _build["conf"] = get_settings(generator.settings)
     generator.env.filters["chart"] = chart
 
 
 def register():
     signals.generator_init.connect(install)
-    figures.data_ready.connect(check)
+    model.data_ready.connect(check)

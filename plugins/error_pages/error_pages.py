@@ -7,15 +7,11 @@ They are list-like pages (no content file), built on the bilingual plugin's
 `Listing`, so every partial that handles an overview page handles them too.
 """
 
-import logging
-
 from pelican import signals
 from pelican.generators import Generator
 
-from bilingual.bilingual import Listing, languages
-
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[error_pages]"
+from portal import model
+from portal.settings import plugin_settings
 
 DEFAULTS = {
     # Where each language's page goes; {lang} is the language code.
@@ -25,31 +21,15 @@ DEFAULTS = {
 }
 
 
-def get_settings(settings):
-    user = settings.get("ERROR_PAGES", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the ERROR_PAGES setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("ERROR_PAGES", DEFAULTS, "error_pages")
 
 
 def not_found_pages(settings):
     """One Listing per language, each knowing the others as translations."""
     conf = get_settings(settings)
-    group = []
-    for code in languages(settings):
-        save_as = conf["save_as"].format(lang=code)
-        group.append(
-            Listing(
-                kind="not_found",
-                lang=code,
-                url=save_as,
-                save_as=save_as,
-                template=conf["template"],
-            )
-        )
-    for listing in group:
-        listing.translations = [other for other in group if other is not listing]
-    return group
+    where = lambda code: conf["save_as"].format(lang=code)  # noqa: E731
+    return model.listings_in_every_language(settings, "not_found", where, conf["template"],
+                                            save_as_of=where)
 
 
 class ErrorPagesGenerator(Generator):

@@ -23,6 +23,8 @@ from pelican import signals, urlwrappers
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
+from portal import compat
+from portal.cache import Store, fingerprint
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -92,14 +94,10 @@ def _files_digest(folders, skip_suffixes=()):
 def site_digest(settings):
     """Everything but the Markdown files that can change any page."""
     simple = {k: v for k, v in settings.items() if k.isupper()}
-    plugin_dirs = [p for p in settings.get("PLUGIN_PATHS", []) if os.path.isdir(p)]
-    import pelican
-
-    return _hash(
-        pelican.__version__,
+    return fingerprint(
+        settings,
         stable(simple),
         _files_digest([settings["THEME"]]),
-        _files_digest(plugin_dirs),
         _files_digest([settings["PATH"]], skip_suffixes=(".md", ".markdown", ".mkd", ".mdown")),
     )
 
@@ -151,15 +149,6 @@ def _remembered(name, prop):
     return read
 
 
-def _wrap_properties(names, make):
-    for name in names:
-        prop = Content.__dict__[name]
-        if not getattr(prop.fget, "__fastbuild__", False):
-            read = make(name, prop)
-            read.__fastbuild__ = True
-            setattr(Content, name, property(read, prop.fset, prop.fdel, prop.__doc__))
-
-
 def _relative_source_path(original):
     """Pelican works out an item's path relative to PATH (two absolute paths and
     os.path.relpath) again for every URL it formats, thousands of times per
@@ -195,7 +184,7 @@ def _static_links(original):
     none."""
 
     def get_static_links(self):
-        text = self._content
+        text = compat.body(self)
         if isinstance(text, str) and "static" not in text and "attach" not in text:
             return set()
         return original(self)
@@ -203,24 +192,6 @@ def _static_links(original):
     return get_static_links
 
 
-def _wrap(owner, name, make):
-    """Replace `owner.name` (a Content method, a Pelican function) by
-    `make(original)`, once per process."""
-    original = getattr(owner, name)
-    if not getattr(original, "__fastbuild__", False):
-        function = make(original)
-        function.__fastbuild__ = True
-        function.__wrapped__ = original
-        setattr(owner, name, function)
-
-
-def remember_relative_source_path():
-    """From reading on: every URL of an item is formatted from this path."""
-    _wrap(Content, "get_relative_source_path", _relative_source_path)
-
-
-def look_for_static_links_in_words():
-    _wrap(Content, "get_static_links", _static_links)
 
 
 def _remembered_slugify(original):
@@ -245,16 +216,19 @@ def _remembered_slugify(original):
     return slugify
 
 
-def remember_slugs():
-    """From reading on: the slugs of authors, categories and tags."""
-    _wrap(urlwrappers, "slugify", _remembered_slugify)
-
-
 def prepare_content_class():
-    """Note which items' text (content or summary) a page reads while rendering,
-    and format each item's URLs once in a build (from reading on)."""
-    _wrap_properties(("content", "summary"), _tracked)
-    _wrap_properties(("url", "save_as"), _remembered)
+    """From reading on, for this build: every URL of an item is formatted from
+    its path below PATH, worked out once; the slugs of authors, categories and
+    tags are remembered; pages note which items' text (content or summary)
+    they read; each item's URLs are formatted once. `compat.undo_patches`
+    puts everything back after the build."""
+    compat.patch(Content, "get_relative_source_path", _relative_source_path)
+    compat.patch(Content, "get_static_links", _static_links)
+    compat.patch(urlwrappers, "slugify", _remembered_slugify)
+    for name in ("content", "summary"):
+        compat.patch_property(Content, name, _tracked)
+    for name in ("url", "save_as"):
+        compat.patch_property(Content, name, _remembered)
     _urls["fixed"] = True
 
 
@@ -387,18 +361,13 @@ def note_written(path, context=None):
         _run["files"].append(path)
 
 
-def records_path(settings):
-    return os.path.join(settings.get("CACHE_PATH", "cache"), RECORDS_FILE)
+# Each record holds the digest of the site it was written from (`site_digest`,
+# with the library versions and our code), so the store needs no key of its own.
+RECORDS_KEY = "records"
 
 
 def start(settings, text_digests, use_records, workers):
-    previous = {}
-    if use_records:
-        try:
-            with open(records_path(settings), "rb") as handle:
-                previous = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError):
-            previous = {}
+    previous = (Store(settings, RECORDS_FILE).load(RECORDS_KEY) if use_records else None) or {}
     _run.clear()
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
@@ -413,9 +382,5 @@ def finish(settings, keep, writer=None):
     logger.info("%s %d pages written, %d unchanged", LOG_PREFIX, _run["written"],
                 _run["skipped"])
     if keep:
-        target = records_path(settings)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target + ".tmp", "wb") as handle:
-            pickle.dump(_run["records"], handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(target + ".tmp", target)
+        Store(settings, RECORDS_FILE).save(RECORDS_KEY, _run["records"])
     _run.clear()

@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 
 import css_inline
+from portal import problems
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[feeds]"
@@ -74,12 +75,10 @@ def check_bundled(edition, by_key):
         keys = [k.strip() for k in raw.split(",")] if isinstance(raw, str) else list(raw)
         for key in filter(None, keys):
             if edition.lang not in by_key.get(f"{kind}/{key}", {}):
-                logger.error(
-                    "%s %s: %s: there is no %s item %r in content/%s/; write the file "
-                    "name without language and extension (%s/%s.%s.md)",
-                    LOG_PREFIX, edition.relative_source_path, field.capitalize(),
-                    edition.lang, key, kind, kind, key, edition.lang,
-                )
+                problems.report(
+                    "feeds", edition.relative_source_path, field.capitalize(),
+                    f"there is no {edition.lang} item {key!r} in content/{kind}/; write the "
+                    f"file name without language and extension ({kind}/{key}.{edition.lang}.md)")
 
 
 def write_exports(generator, conf):
@@ -97,13 +96,11 @@ def write_exports(generator, conf):
             html = email_html(html_template.render(local), f"{siteurl}/{edition.url}")
             size = len(html.encode("utf-8"))
             if size > conf["max_bytes"]:
-                logger.error(
-                    "%s %s: the e-mail version is %.1f KB, more than the %.1f KB "
-                    "mail clients show without clipping; shorten the foreword or "
-                    "bundle fewer items",
-                    LOG_PREFIX, edition.relative_source_path, size / 1024,
-                    conf["max_bytes"] / 1024,
-                )
+                problems.report(
+                    "feeds", edition.relative_source_path, "e-mail",
+                    f"the e-mail version is {size / 1024:.1f} KB, more than the "
+                    f"{conf['max_bytes'] / 1024:.1f} KB mail clients show without clipping; "
+                    "shorten the foreword or bundle fewer items")
             generator.write_text(os.path.join(folder, conf["html"]), html)
             text = text_template.render(local).strip() + "\n"
             generator.write_text(os.path.join(folder, conf["text"]), text)

@@ -21,7 +21,6 @@ macros in `partials/feed_labels.html`, shared with the subscribe page.
 
 import datetime
 import hashlib
-import json
 import logging
 import os
 import re
@@ -36,6 +35,9 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import editions
+from portal.settings import merged
+from portal import compat
+from portal.cache import Store, fingerprint
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[feeds]"
@@ -76,20 +78,12 @@ MONTHS = [datetime.date(2000, month, 1) for month in range(1, 13)]
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 
-def _merge(defaults, user, where):
-    """`user` merged over `defaults`; unknown keys are reported."""
-    user = user or {}
-    for key in sorted(set(user) - set(defaults)):
-        logger.error("%s unknown key %r in the %s setting", LOG_PREFIX, key, where)
-    return dict(defaults, **user)
-
-
 def get_settings(settings):
     """FEEDS merged over DEFAULTS (and its `editions` part over theirs)."""
-    user = settings.get("FEEDS", {}) or {}
-    merged = _merge(DEFAULTS, user, "FEEDS")
-    merged["editions"] = _merge(DEFAULTS["editions"], user.get("editions"), "FEEDS['editions']")
-    return merged
+    conf = dict(merged(settings, "FEEDS", DEFAULTS, plugin="feeds"))
+    conf["editions"] = merged({"FEEDS['editions']": (settings.get("FEEDS") or {}).get("editions")},
+                              "FEEDS['editions']", DEFAULTS["editions"], plugin="feeds")
+    return conf
 
 
 LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -277,14 +271,7 @@ def build_feed(feed, index, labels, settings):
     return generated
 
 
-def _read_keys(path):
-    """{feed file: digest} of the last build; empty when there is none to trust."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            found = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
+FEED_KEYS = "feeds.pickle"  # {feed file: digest of its inputs} of the last build
 
 
 def site_key(context, settings):
@@ -294,9 +281,7 @@ def site_key(context, settings):
     import feedgenerator
     import pelican
 
-    digest = hashlib.sha256()
-    with open(__file__, "rb") as handle:
-        digest.update(handle.read())
+    digest = hashlib.sha256(fingerprint(settings).encode())
     plain_settings = sorted((k, v) for k, v in settings.items()
                             if k.isupper() and isinstance(v, (str, int, float, bool, type(None))))
     digest.update(repr((pelican.__version__, getattr(feedgenerator, "__version__", ""),
@@ -321,7 +306,7 @@ def feed_key(feed, index, labels, settings, site):
             item.url, item.title, item.date.isoformat(), _item_author(item, settings),
             [d.title for d in getattr(item, "domain_items", [])], item.metadata.get("summary"),
         )).encode())
-        text = getattr(item, "_content", None) or ""
+        text = compat.body(item) or ""
         digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
@@ -345,8 +330,8 @@ class FeedsGenerator(Generator):
                     self.index.stylesheet_url(lang),
                     template.render(dict(self.context, lang=lang, month_dates=MONTHS)),
                 )
-        keys_file = os.path.join(self.settings.get("CACHE_PATH", "cache"), "feeds.json")
-        before = _read_keys(keys_file)
+        store = Store(self.settings, FEED_KEYS)
+        before = store.load("feeds") or {}
         site = site_key(self.context, self.settings)
         keys = {}
         for feed in self.index.all:
@@ -359,10 +344,7 @@ class FeedsGenerator(Generator):
             self.write_text(feed.save_as, generated.writeString("utf-8"))
             logger.debug("%s wrote %s (%d items)", LOG_PREFIX, feed.save_as, len(feed.items))
         if keys != before:
-            os.makedirs(os.path.dirname(keys_file) or ".", exist_ok=True)
-            with open(keys_file + ".tmp", "w", encoding="utf-8") as handle:
-                json.dump(keys, handle, indent=0, sort_keys=True)
-            os.replace(keys_file + ".tmp", keys_file)
+            store.save("feeds", keys)
         editions.write_exports(self, self.index.conf["editions"])
 
     def write_text(self, save_as, text):

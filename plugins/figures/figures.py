@@ -9,25 +9,18 @@ import logging
 import os
 import tomllib
 
-from blinker import signal
 from pelican import signals
+from portal.settings import plugin_settings
+from portal import model, problems
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[figures]"
 
-# Sent (with the list of generators) once `data` is in the context; plugins
-# that read it connect here (Pelican calls the receivers of one signal in no
-# fixed order).
-data_ready = signal("figures_data_ready")
 
 DEFAULTS = {"path": "data"}
 
 
-def get_settings(settings):
-    user = settings.get("FIGURES", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the FIGURES setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("FIGURES", DEFAULTS, "figures")
 
 
 def load_data(folder):
@@ -43,7 +36,7 @@ def load_data(folder):
             with open(path, "rb") as handle:
                 data[filename[: -len(".toml")]] = tomllib.load(handle)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            logger.error("%s %s: data: the file does not parse: %s", LOG_PREFIX, path, error)
+            problems.report("figures", path, "data", f"the file does not parse: {error}")
     return data
 
 
@@ -56,14 +49,9 @@ def add_data(generators):
         for item in getattr(gen, "articles", []) + getattr(gen, "pages", []):
             name = item.metadata.get("figures")
             if name and name not in data:
-                logger.error(
-                    "%s %s: figures: there is no data file %s/%s.toml",
-                    LOG_PREFIX,
-                    item.relative_source_path,
-                    get_settings(settings)["path"],
-                    name,
-                )
-    data_ready.send(generators)
+                problems.report("figures", item.relative_source_path, "figures",
+                                f"there is no data file {get_settings(settings)['path']}/{name}.toml")
+    model.data_ready.send(generators)
 
 
 def register():

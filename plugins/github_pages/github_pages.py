@@ -12,6 +12,8 @@ import os
 import re
 
 from pelican import signals
+from portal.settings import plugin_settings
+from portal import problems
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[github_pages]"
@@ -22,23 +24,16 @@ DEFAULTS = {"custom_domain": ""}
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-def get_settings(settings):
-    user = settings.get("GITHUB_PAGES", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the GITHUB_PAGES setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("GITHUB_PAGES", DEFAULTS, "github_pages")
 
 
 def custom_domain(settings):
     """The configured domain, or "" when there is none or it is not valid."""
     domain = (get_settings(settings)["custom_domain"] or "").strip().lower()
     if domain and not HOSTNAME.match(domain):
-        logger.error(
-            "%s GITHUB_PAGES custom_domain %r is not a host name: write only the"
-            " domain, e.g. \"www.example.org\", without https:// or a path",
-            LOG_PREFIX,
-            domain,
-        )
+        problems.report("github_pages", "(settings)", "GITHUB_PAGES",
+                        f"custom_domain {domain!r} is not a host name: write only the domain, "
+                        'e.g. "www.example.org", without https:// or a path')
         return ""
     return domain
 

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 from pelican.contents import Article, Page
+from portal.settings import plugin_settings
+from portal import compat
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[outbound_links]"
@@ -27,11 +29,7 @@ A_TAG = re.compile(r"""<a\b(?:[^>"']|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
 REL_ATTR = re.compile(r"""\srel\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 
 
-def get_settings(settings):
-    user = settings.get("OUTBOUND_LINKS", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the OUTBOUND_LINKS setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("OUTBOUND_LINKS", DEFAULTS, "outbound_links")
 
 
 class _Attributes(HTMLParser):
@@ -90,10 +88,10 @@ def mark_outbound(fragment, siteurl, rel=DEFAULTS["rel"]):
 
 
 def mark_content(content):
-    if not isinstance(content, (Article, Page)) or not content._content:
+    if not isinstance(content, (Article, Page)) or not compat.body(content):
         return
     rel = get_settings(content.settings)["rel"]
-    content._content = mark_outbound(content._content, content.settings["SITEURL"], rel)
+    compat.set_body(content, mark_outbound(compat.body(content), content.settings["SITEURL"], rel))
 
 
 def register():

@@ -10,12 +10,9 @@ links the other way round and between news items:
 """
 
 import heapq
-import logging
 
-import bilingual
-
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[related]"
+from portal import model
+from portal.settings import plugin_settings
 
 DEFAULTS = {
     # How many related news items a news item shows.
@@ -23,11 +20,7 @@ DEFAULTS = {
 }
 
 
-def get_settings(settings):
-    user = settings.get("RELATED", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the RELATED setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("RELATED", DEFAULTS, "related")
 
 
 def _keys(item):
@@ -80,4 +73,4 @@ def link(generators):
 
 
 def register():
-    bilingual.languages_ready.connect(link)
+    model.languages_ready.connect(link)

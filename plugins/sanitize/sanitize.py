@@ -7,15 +7,13 @@ those three, which are never needed in an article, are also reported as errors
 naming the file, so the author removes them from the source.
 """
 
-import logging
 import re
 
 import nh3
 from pelican import signals
-from pelican.contents import Static
+from portal import pipeline
+from portal.settings import plugin_settings
 
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[sanitize]"
 
 DEFAULTS = {
     # Attributes allowed on every element (on top of nh3's defaults per tag).
@@ -33,11 +31,7 @@ DANGERS = [
 ]
 
 
-def get_settings(settings):
-    user = settings.get("SANITIZE", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the SANITIZE setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("SANITIZE", DEFAULTS, "sanitize")
 
 
 def clean(html, conf=DEFAULTS):
@@ -59,41 +53,27 @@ def dangers(html):
     return [name for pattern, name in DANGERS if pattern.search(html)]
 
 
-def report(relative_path, field, name):
-    logger.error(
-        "%s %s: %s: the text contains %s; remove it (scripts are not allowed "
-        "in content, it was taken out)",
-        LOG_PREFIX,
-        relative_path,
-        field,
-        name,
-    )
+def danger_message(name):
+    return (f"the text contains {name}; remove it (scripts are not allowed in content, "
+            "it was taken out)")
 
 
 def sanitize_parts(parts, conf=DEFAULTS):
     """Clean `{field: html}`; returns the cleaned parts and the (field, danger)
-    pairs found, for `report`."""
+    pairs found."""
     found = [(field, name) for field, html in parts.items() for name in dangers(html)]
     return {field: clean(html, conf) for field, html in parts.items()}, found
 
 
-def sanitize_content(content):
-    if isinstance(content, Static) or not getattr(content, "_content", None):
-        return
-    conf = get_settings(content.settings)
-    # A summary written in the metadata is rendered Markdown too.
-    has_summary = "summary" in content.metadata and getattr(content, "_summary", None)
-    parts = {"content": content._content}
-    if has_summary:
-        parts["summary"] = content._summary
-    cleaned, found = sanitize_parts(parts, conf)
-    for field, name in found:
-        report(content.relative_source_path, field, name)
-    content._content = cleaned["content"]
-    if has_summary:
-        content._summary = cleaned["summary"]
-        content.metadata["summary"] = content._summary
+@pipeline.body_step("sanitize", order=20)
+def sanitize_step(parts, settings):
+    """Body and Summary cleaned; what was taken out is reported on every build."""
+    if not parts["content"]:
+        return []
+    cleaned, found = sanitize_parts(parts, get_settings(settings))
+    parts.update(cleaned)
+    return [(field, danger_message(name)) for field, name in found]
 
 
 def register():
-    signals.content_object_init.connect(sanitize_content)
+    signals.content_object_init.connect(pipeline.apply_to_item)

@@ -32,8 +32,10 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from bilingual import Listing, languages, languages_ready
-from l10n import localizer_for
+from portal import compat, model, problems
+from portal.cache import fingerprint
+from portal.localize import localizer_for
+from portal.settings import plugin_settings
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[search]"
@@ -41,8 +43,6 @@ LOG_PREFIX = "[search]"
 DEFAULTS = {
     # Build the search index (tiny test builds may switch it off).
     "index": True,
-    # URL of the search page per language, under /<lang>/.
-    "sections": {"nl": "zoeken/", "en": "search/"},
     "template": "search",
     # Folder of the search bundle inside the output folder.
     "bundle": "pagefind",
@@ -68,17 +68,13 @@ _indexing = {}
 _sites = {}
 
 
-def get_settings(settings):
-    user = settings.get("SEARCH", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the SEARCH setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("SEARCH", DEFAULTS, "search")
 
 
 def body_text(item):
     """The item's body as rendered, before Pelican fills in link addresses: the
     words are the same, and the index does not wait for the links."""
-    return getattr(item, "_content", None) or ""
+    return compat.body(item) or ""
 
 
 def summary_source(item):
@@ -132,8 +128,8 @@ def source_pages(context, settings, needed=None):
     part_size = get_settings(settings)["part_size"]
     sizes = language_sizes(context)
     dates = {}
-    with open(__file__, "rb") as handle:
-        version = hashlib.sha256(handle.read()).digest()
+    # Our code and the libraries' versions: an upgrade indexes everything again.
+    version = fingerprint(settings).encode()
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         parts = part_count(sizes[lang], part_size)
         html_lang = html_langs.get(lang, lang)
@@ -203,21 +199,12 @@ class SearchPagesGenerator(Generator):
     def generate_context(self):
         conf = get_settings(self.settings)
         localizer = localizer_for(self.settings)
-        self.search_pages = []
-        for code in languages(self.settings):
-            url = f"{code}/{conf['sections'][code]}"
-            self.search_pages.append(
-                Listing(
-                    kind="search",
-                    lang=code,
-                    url=url,
-                    save_as=f"{url}index.html",
-                    template=conf["template"],
-                    title=localizer.gettext_in(code, "Search"),
-                )
-            )
+        self.search_pages = model.listings_in_every_language(
+            self.settings, "search",
+            lambda code: f"{code}/{model.generated_section(self.settings, 'search', code)}",
+            conf["template"])
         for page in self.search_pages:
-            page.translations = [o for o in self.search_pages if o is not page]
+            page.title = localizer.gettext_in(page.lang, "Search")
         self.context["search_pages"] = {page.lang: page for page in self.search_pages}
         _sites[os.path.abspath(self.settings["OUTPUT_PATH"])] = (self.context, self.settings)
 
@@ -412,8 +399,8 @@ def finish_indexing(pelican):
     job["thread"].join()
     _finish_removing(job)
     if job["errors"]:
-        logger.error("%s the search index could not be built (Pagefind said: %s)",
-                     LOG_PREFIX, " / ".join(job["errors"]))
+        problems.report("search", "(site)", "search", "the search index could not be built "
+                        f"(Pagefind said: {' / '.join(job['errors'])})")
         return
     for part in job["todo"]:
         with open(os.path.join(job["bundles"], part + ".digest"), "w", encoding="utf-8") as out:
@@ -527,5 +514,5 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
-    languages_ready.connect(start_indexing)
+    model.languages_ready.connect(start_indexing)
     signals.finalized.connect(finish_indexing)

@@ -11,34 +11,28 @@ Templates get two filters (see `theme/templates/partials/head_meta.html`):
 """
 
 import json
-import logging
 
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Content
-
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[seo]"
+from portal import model
+from portal.settings import merged
 
 DEFAULTS = {
     # Open Graph locale per language code.
     "og_locales": {"nl": "nl_BE", "en": "en_GB"},
-    # Breadcrumb name of each overview (the theme's interface strings).
-    "overview_names": {
-        "news": "News",
-        "partners": "Partners",
-        "domains": "Focus domains",
-        "editions": "Newsletter editions",
-    },
 }
+_build = {}  # this build's settings, taken when the templates are set up
 
 
 def get_settings(settings):
-    user = settings.get("SEO", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the SEO setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+    """SEO merged over DEFAULTS, with each overview's breadcrumb name (an
+    interface string) from the content model."""
+    conf = dict(merged(settings, "SEO", DEFAULTS, plugin="seo"))
+    conf["overview_names"] = {kind.name: kind.overview_name
+                              for kind in model.kinds(settings).values() if kind.overview}
+    return conf
 
 
 def script_json(data):
@@ -112,7 +106,7 @@ def main_entity(doc, context):
 
 @pass_context
 def json_ld(context, doc):
-    conf = get_settings(context)
+    conf = _build["conf"]
     graph = [part for part in (main_entity(doc, context), breadcrumbs(doc, context, conf)) if part]
     if not graph:
         return ""
@@ -121,11 +115,12 @@ def json_ld(context, doc):
 
 @pass_context
 def og_locale(context, lang):
-    conf = get_settings(context)
+    conf = _build["conf"]
     return conf["og_locales"].get(lang, lang)
 
 
 def install(generator):
+    _build["conf"] = get_settings(generator.settings)
     generator.env.filters["json_ld"] = json_ld
     generator.env.filters["og_locale"] = og_locale
 

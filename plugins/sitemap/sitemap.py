@@ -15,11 +15,12 @@ writes the sitemap again only when a page came, went or changed its head.
 
 import logging
 import os
-import pickle
 import re
 from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
+from portal.settings import plugin_settings
+from portal.cache import Store, fingerprint
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[sitemap]"
@@ -36,11 +37,7 @@ TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([a-zA-Z:-]+)\s*=\s*"([^"]*)"')
 
 
-def get_settings(settings):
-    user = settings.get("SITEMAP", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the SITEMAP setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("SITEMAP", DEFAULTS, "sitemap")
 
 
 def head_links(html):
@@ -146,14 +143,9 @@ def write(pelican):
     conf = get_settings(pelican.settings)
     siteurl = pelican.settings["SITEURL"]
     output = pelican.output_path
-    cache_file = os.path.join(pelican.settings.get("CACHE_PATH", "cache"), "sitemap.pickle")
-    try:
-        with open(cache_file, "rb") as handle:
-            cache = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
-        cache = {}
-    if not isinstance(cache, dict) or cache.get("siteurl") != siteurl:
-        cache = {"siteurl": siteurl, "pages": {}}
+    store = Store(pelican.settings, "sitemap.pickle")
+    key = fingerprint(pelican.settings, siteurl)
+    cache = store.load(key) or {"siteurl": siteurl, "pages": {}}
     before = dict(cache["pages"])
     found, changed = entries(output, siteurl, conf, cache["pages"])
     sitemap = os.path.join(output, conf["sitemap"])
@@ -163,10 +155,7 @@ def write(pelican):
         with open(sitemap, "w", encoding="utf-8") as out:
             out.write(render(found))
     if cache["pages"] != before:
-        os.makedirs(os.path.dirname(cache_file) or ".", exist_ok=True)
-        with open(cache_file + ".tmp", "wb") as handle:
-            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(cache_file + ".tmp", cache_file)
+        store.save(key, cache)
     with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
         out.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{conf['sitemap']}\n")
 

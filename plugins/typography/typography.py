@@ -20,17 +20,15 @@ same page.
 """
 
 import functools
-import logging
 import re
 
 import smartypants
 from pelican import signals
-from pelican.contents import Article, Page
+from portal import pipeline
+from portal.settings import plugin_settings
 from typogrify import filters
 from typogrify.filters import process_ignores, typogrify
 
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[typography]"
 
 DEFAULTS = {
     "enabled": True,
@@ -184,11 +182,7 @@ def _widont_from_block_ends(widont):
 filters.widont = _widont_from_block_ends(filters.widont)
 
 
-def get_settings(settings):
-    user = settings.get("TYPOGRAPHY", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the TYPOGRAPHY setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("TYPOGRAPHY", DEFAULTS, "typography")
 
 
 def _in_text(html, ignore_tags, change):
@@ -249,13 +243,14 @@ def typeset(html, ignore_tags=DEFAULTS["ignore_tags"]):
     return html
 
 
-def typeset_content(content):
-    if not isinstance(content, (Article, Page)):
-        return
-    conf = get_settings(content.settings)
-    if conf["enabled"] and content._content:
-        content._content = typeset(content._content, conf["ignore_tags"])
+@pipeline.body_step("typography", order=10)
+def typeset_step(parts, settings):
+    """The body (never the title or Summary fields) typeset."""
+    conf = get_settings(settings)
+    if conf["enabled"] and parts["content"]:
+        parts["content"] = typeset(parts["content"], conf["ignore_tags"])
+    return []
 
 
 def register():
-    signals.content_object_init.connect(typeset_content)
+    signals.content_object_init.connect(pipeline.apply_to_item)

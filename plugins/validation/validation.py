@@ -8,8 +8,10 @@ unknown domain or partner, a broken `{filename}` or `{static}` link. After
 Pelican has read everything, items that share a URL and files that were not
 built at all are reported as well.
 
-Each problem is logged as an ERROR (or a WARNING for an unknown field)
-`[validation] <path>: <field>: <what to fix>`; `tools/build.py` collects them.
+Each problem is reported as a record (`portal.problems`): an error, or a
+warning for an unknown field, with the path, the field and what to fix.
+What a kind requires and allows comes from the content model
+(`portal.model`); the domain and partner keys are the files in those folders.
 
 The checks of the files' text start with the build, in a thread, and are kept
 in `<CACHE_PATH>/validation.pickle`: a rebuild checks again only the files
@@ -18,44 +20,20 @@ settings changed). The problems are logged on every build all the same.
 """
 
 import difflib
-import fnmatch
 import hashlib
 import logging
 import os
-import pickle
 import re
 import threading
 from datetime import datetime
 from urllib.parse import unquote
 
 from pelican import signals
-
-logger = logging.getLogger(__name__)
-LOG_PREFIX = "[validation]"
-
-# Fields every kind may carry.
-COMMON_FIELDS = {
-    "title", "slug", "summary", "lang", "status", "template", "single_language",
-    "date", "modified", "author", "authors", "order", "save_as", "url",
-}
+from portal import model, problems
+from portal.cache import Store, file_stamp, fingerprint
+from portal.settings import enabled, plugin_settings
 
 DEFAULTS = {
-    # Content folder -> required fields and further allowed fields.
-    "kinds": {
-        "news": {"required": ["title", "date"], "allowed": ["domains", "partners", "figures"]},
-        "pages": {"required": ["title"], "allowed": []},
-        "partners": {"required": ["title", "side"], "allowed": ["domains"]},
-        "domains": {"required": ["title"], "allowed": ["partners"]},
-        "editions": {"required": ["title", "date"], "allowed": ["news", "tips"]},
-        "tips": {"required": ["title"], "allowed": ["partners", "domains"]},
-    },
-    # Keys that `Domains:` and `Partners:` may name (file names in those folders).
-    "domains": ["high-tech", "mobility", "biobased"],
-    "partners": [
-        "metropoolregio-eindhoven", "brainport", "pom-limburg", "pom-antwerpen",
-        "streekplatform-kempen",
-    ],
-    "sides": ["nl", "be"],
     # Fields every kind should have; without one `make publish` fails.
     "recommended": ["summary"],
     # Metadata fields added by other features, allowed in every kind.
@@ -73,16 +51,12 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 TRUE_FALSE = {"true", "false", "yes", "no", "1", "0"}
 
 
-def get_settings(settings):
-    user = settings.get("VALIDATION", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
-        logger.error("%s unknown key %r in the VALIDATION setting", LOG_PREFIX, key)
-    return dict(DEFAULTS, **user)
+get_settings = plugin_settings("VALIDATION", DEFAULTS, "validation")
 
 
 def report(out, path, field, text, level=logging.ERROR):
-    """Note one problem; `validate` logs them all together."""
-    out.append((path, field, text, level))
+    """Note one problem; `validate` reports them all together."""
+    out.append(problems.Problem("validation", path, field, text, level))
 
 
 def read_metadata(text):
@@ -108,33 +82,6 @@ def split_keys(value):
     return [key.strip() for key in value.split(",") if key.strip()]
 
 
-def ignore_matcher(settings):
-    """A test for the file names IGNORE_FILES leaves out, as fnmatch reads its
-    patterns, in one regular expression for all of them."""
-    patterns = settings.get("IGNORE_FILES", [])
-    match = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns)
-                       or "(?!)").match
-    return lambda name: match(os.path.normcase(name)) is not None
-
-
-def content_files(settings, extensions):
-    """`(relative path, kind)` of every content file Pelican will read with
-    one of these `extensions`."""
-    root = settings["PATH"]
-    ignored = ignore_matcher(settings)
-    found = []
-    for kind in settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", []):
-        top = os.path.join(root, kind)
-        for folder, dirs, files in os.walk(top):
-            dirs.sort()
-            prefix = os.path.relpath(folder, root).replace(os.sep, "/")
-            for name in sorted(files):
-                if ignored(name) or name.rsplit(".", 1)[-1] not in extensions:
-                    continue
-                found.append((name if prefix == "." else f"{prefix}/{name}", kind))
-    return found
-
-
 def check_links(out, rel, body, root):
     """Every `{filename}`/`{static}` link points to a file that exists."""
     for match in LINK.finditer(body):
@@ -146,7 +93,7 @@ def check_links(out, rel, body, root):
                    f"not exist; check the file name and folder ({target.lstrip('/')})")
 
 
-def check_values(out, rel, kind, meta, conf, languages, file_lang):
+def check_values(out, rel, kind, meta, keys, languages, file_lang):
     """Allowed values of the fields this file sets."""
     lang = meta.get("lang", file_lang)
     if lang is None:
@@ -173,23 +120,26 @@ def check_values(out, rel, kind, meta, conf, languages, file_lang):
                 problem = "is not a real date"
         if problem:
             report(out, rel, field, f"{value!r} {problem}; write year-month-day, e.g. 2026-03-18")
-    for field, allowed in (("domains", conf["domains"]), ("partners", conf["partners"])):
+    for field in ("domains", "partners"):
         for key in split_keys(meta.get(field, "")):
-            if key not in allowed:
+            if key not in keys[field]:
                 report(out, rel, field, f"unknown {field[:-1]} {key!r}; use one of: "
-                       + ", ".join(allowed))
-    if "side" in meta and meta["side"] not in conf["sides"]:
+                       + ", ".join(keys[field]))
+    sides = model.FIELD_VALUES["side"]
+    if "side" in meta and meta["side"] not in sides:
         report(out, rel, "side", f"{meta['side']!r} is not a side of the border; use "
-               + " or ".join(conf["sides"]))
+               + " or ".join(sides))
     if "order" in meta and not meta["order"].lstrip("-").isdigit():
         report(out, rel, "order", f"{meta['order']!r} is not a whole number; write e.g. Order: 3")
     if "single_language" in meta and meta["single_language"].lower() not in TRUE_FALSE:
         report(out, rel, "single_language", f"{meta['single_language']!r} is not true or false")
-    if "status" in meta and meta["status"] not in ("published", "hidden", "draft"):
-        report(out, rel, "status", f"{meta['status']!r} is unknown; use published, hidden or draft")
+    statuses = model.FIELD_VALUES["status"]
+    if "status" in meta and meta["status"] not in statuses:
+        report(out, rel, "status", f"{meta['status']!r} is unknown; use "
+               + ", ".join(statuses[:-1]) + " or " + statuses[-1])
 
 
-def check_file(out, rel, kind, settings, conf, languages, raw=None):
+def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     """All checks of one file that need only its text (and which files exist)."""
     if raw is None:
         with open(os.path.join(settings["PATH"], rel), "rb") as handle:
@@ -205,18 +155,18 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None):
         report(out, rel, "file", "the file is empty; write the metadata lines (Title: ...) and the text")
         return
     meta, body = read_metadata(text.lstrip("\ufeff"))
-    schema = conf["kinds"].get(kind, {"required": ["title"], "allowed": []})
-    for field in schema["required"]:
+    schema = model.kinds(settings).get(kind) or model.Kind(kind, {})
+    keys = keys or {field: model.keys_of(settings, field) for field in ("domains", "partners")}
+    for field in schema.required:
         if not meta.get(field):
             report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
                    f"'{field.capitalize()}: ...' at the top of the file")
     for field in conf["recommended"]:
-        if not meta.get(field) and field not in schema["required"]:
+        if not meta.get(field) and field not in schema.required:
             report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
                    "one sentence: it is shown in lists, search results and link previews",
                    logging.WARNING)
-    allowed = (COMMON_FIELDS | set(schema["required"]) | set(schema["allowed"])
-               | set(conf["extra_fields"]))
+    allowed = schema.fields | set(conf["extra_fields"])
     for field in sorted(set(meta) - allowed):
         close = difflib.get_close_matches(field, sorted(allowed), n=1)
         hint = f"did you mean {close[0].capitalize()}?" if close else "check the spelling"
@@ -224,9 +174,9 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None):
     if MARKUP.search(meta.get("title", "")):
         report(out, rel, "title", "the title contains HTML markup; write the title as plain text")
     file_lang = os.path.basename(rel).split(".")[-2] if rel.count(".") >= 2 else None
-    check_values(out, rel, kind, meta, conf, languages, file_lang)
+    check_values(out, rel, kind, meta, keys, languages, file_lang)
     for field, folder in (("news", "news"), ("tips", "tips")):
-        if field in schema["allowed"]:
+        if field in schema.optional:
             for key in split_keys(meta.get(field, "")):
                 if not any(
                     os.path.exists(os.path.join(settings["PATH"], folder, f"{key}.{code}.md"))
@@ -266,13 +216,6 @@ def check_built(out, generators, files):
     return [rel for rel in files if rel not in built]
 
 
-def file_stamp(path):
-    """Size, modification and change times and inode: any write to the file,
-    or another file put in its place, changes them."""
-    stat = os.stat(path)
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
 def check_files(settings, cache=None):
     """Problems found in the text of every content file, without Pelican's
     content objects: also usable when the build stopped before validation.
@@ -282,12 +225,11 @@ def check_files(settings, cache=None):
     unchanged, without reading those not touched since; it is updated to hold
     exactly the files seen now."""
     conf = get_settings(settings)
-    languages = list(settings.get("BILINGUAL", {}).get("languages", {})) or [
-        settings.get("DEFAULT_LANG", "nl")
-    ]
+    languages = model.languages(settings)
+    keys = {field: model.keys_of(settings, field) for field in ("domains", "partners")}
     cache = {} if cache is None else cache
     out = []
-    files = content_files(settings, conf["extensions"])
+    files = model.content_files(settings, conf["extensions"])
     for rel, kind in files:
         path = os.path.join(settings["PATH"], rel)
         stamp = file_stamp(path)
@@ -301,7 +243,7 @@ def check_files(settings, cache=None):
             found = cache[rel][1]  # touched, but the same text
         else:
             found = []
-            check_file(found, rel, kind, settings, conf, languages, raw)
+            check_file(found, rel, kind, settings, conf, languages, raw, keys)
         cache[rel] = (digest, found, stamp)
         out += found
     for rel in set(cache) - {rel for rel, _ in files}:
@@ -311,42 +253,30 @@ def check_files(settings, cache=None):
 
 def _cache_key(settings):
     """What, besides a file's own text, decides its problems: the settings,
-    this module, and which files exist (links and references)."""
-    digest = hashlib.sha256()
-    digest.update(repr(sorted(get_settings(settings).items())).encode())
-    digest.update(repr(settings.get("BILINGUAL", {}).get("languages", {})).encode())
-    digest.update(repr([settings.get(k) for k in ("DEFAULT_LANG", "ARTICLE_PATHS",
-                                                   "PAGE_PATHS", "IGNORE_FILES")]).encode())
-    with open(__file__, "rb") as handle:
-        digest.update(handle.read())
+    the content model, and which files exist (links and references)."""
+    names = hashlib.sha256()
     root = settings["PATH"]
     for folder, dirs, files in os.walk(root):
         dirs.sort()
-        digest.update(os.path.relpath(folder, root).encode() + b"\0")
+        names.update(os.path.relpath(folder, root).encode() + b"\0")
         for name in sorted(files):
-            digest.update(name.encode() + b"\0")
-    return digest.hexdigest()
-
-
-def _cache_file(settings):
-    return os.path.join(settings.get("CACHE_PATH", "cache"), "validation.pickle")
+            names.update(name.encode() + b"\0")
+    return fingerprint(
+        settings,
+        repr(sorted(get_settings(settings).items())),
+        repr(model.config(settings)),
+        repr([settings.get(k) for k in ("DEFAULT_LANG", "IGNORE_FILES")]),
+        names.hexdigest(),
+    )
 
 
 def check_files_cached(settings):
     """`check_files`, with the results of the last build for unchanged files."""
     key = _cache_key(settings)
-    try:
-        with open(_cache_file(settings), "rb") as handle:
-            stored = pickle.load(handle)
-        cache = stored["files"] if stored.get("key") == key else {}
-    except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
-        cache = {}
+    store = Store(settings, "validation.pickle")
+    cache = store.load(key) or {}
     result = check_files(settings, cache)
-    target = _cache_file(settings)
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    with open(target + ".tmp", "wb") as handle:
-        pickle.dump({"key": key, "files": cache}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(target + ".tmp", target)
+    store.save(key, cache)
     return result
 
 
@@ -357,16 +287,11 @@ def _build_key(settings):
     return (os.path.abspath(settings["PATH"]), os.path.abspath(settings["OUTPUT_PATH"]))
 
 
-def _listed(settings):
-    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
-    return any(name == "validation" or name.startswith("validation.") for name in names)
-
-
 def start_checks(pelican):
     """Check the files' text in a thread while Pelican reads the content: the
     checks need nothing Pelican makes."""
     settings = pelican.settings
-    if not _listed(settings):
+    if not enabled(settings, "validation"):
         return
     job = {}
 
@@ -392,18 +317,13 @@ def file_problems(settings):
     return job["result"]
 
 
-def log_problems(out):
-    for path, field, text, level in out:
-        logger.log(level, "%s %s: %s: %s", LOG_PREFIX, path, field, text)
-
-
 def validate(generators):
     out, files = file_problems(generators[0].settings)
-    named = {problem[0] for problem in out}
+    named = {problem.path for problem in out}
     for rel in check_built(out, generators, [rel for rel, _ in files]):
         if rel not in named:
             report(out, rel, "file", "Pelican did not build this file; check its metadata lines")
-    log_problems(out)
+    problems.report_all(out)
 
 
 def register():

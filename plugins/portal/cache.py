@@ -1,0 +1,99 @@
+"""What a build keeps for the next one, in one kind of store.
+
+    store = Store(settings, "validation.pickle")
+    kept = store.load(fingerprint)      # None when absent, unreadable or outdated
+    store.save(fingerprint, data)       # atomic: a stopped build leaves the old file
+
+A fingerprint always includes the versions of Pelican, Python-Markdown,
+typogrify, smartypants and nh3 and the source of our plugins, so an upgrade
+or a code change never reuses results made by another version.
+"""
+
+import hashlib
+import logging
+import os
+import pickle
+from importlib import metadata
+
+logger = logging.getLogger(__name__)
+
+# Libraries whose version changes what a build makes.
+LIBRARIES = ("pelican", "markdown", "typogrify", "smartypants", "nh3", "jinja2", "babel")
+_code = {}
+
+
+def file_stamp(path):
+    """Size, modification and change times and inode: any write to the file,
+    or another file put in its place, changes them."""
+    stat = os.stat(path)
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def versions():
+    """`name==version` of every library in LIBRARIES that is installed."""
+    found = []
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}==none")
+    return " ".join(found)
+
+
+def code_digest(folders):
+    """A digest of the Python files below `folders` (our plugins), kept for as
+    long as none of them changes."""
+    files = []
+    for folder in folders:
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            files += [(folder, os.path.join(root, n)) for n in sorted(names) if n.endswith(".py")]
+    stamps = tuple((path, file_stamp(path)) for _, path in files)
+    if _code.get("stamps") != stamps:
+        digest = hashlib.sha256()
+        for folder, path in files:
+            digest.update(os.path.relpath(path, folder).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+        _code.update(stamps=stamps, digest=digest.hexdigest())
+    return _code["digest"]
+
+
+def fingerprint(settings, *parts):
+    """A digest of `parts` (texts), the library versions and our code."""
+    digest = hashlib.sha256()
+    digest.update(versions().encode())
+    plugin_dirs = [p for p in settings.get("PLUGIN_PATHS", []) if os.path.isdir(p)]
+    digest.update(code_digest(plugin_dirs).encode())
+    for part in parts:
+        digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
+    return digest.hexdigest()
+
+
+class Store:
+    """One file below CACHE_PATH holding (fingerprint, data)."""
+
+    def __init__(self, settings, name):
+        self.path = os.path.join(settings.get("CACHE_PATH", "cache"), name)
+
+    def load(self, fingerprint):
+        """The data saved with this fingerprint, or None."""
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # noqa: BLE001 - a damaged cache is rebuilt
+            logger.debug("cache %s unreadable (%s); starting afresh", self.path, error)
+            return None
+        if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
+            return None
+        return stored.get("data")
+
+    def save(self, fingerprint, data):
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        temporary = f"{self.path}.tmp-{os.getpid()}"
+        with open(temporary, "wb") as handle:
+            pickle.dump({"fingerprint": fingerprint, "data": data}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)

@@ -1,0 +1,148 @@
+"""The only place that touches Pelican's and Python-Markdown's internals.
+
+Pelican has no public way to change an item's rendered body, to pick the
+reader of a file extension, to parse one metadata field, or to make its
+`Content` class remember URLs; plugins (ours and the community's) use these
+attributes. They can change in any release, so:
+
+- `problem()` checks once per process that the installed Pelican is in the
+  supported range and still has every attribute used here. If not, the fast
+  path (`fastbuild`) turns itself off with one warning, and the build goes the
+  plain way, slower and still correct.
+- Whatever is patched on a class or module goes through `patch()` and is put
+  back by `undo_patches()` at the end of each build.
+"""
+
+import logging
+
+import markdown
+import pelican
+from pelican import readers as pelican_readers
+from pelican import urlwrappers
+from pelican.contents import Content
+from pelican.readers import MarkdownReader
+
+from . import problems
+
+logger = logging.getLogger(__name__)
+
+# Pelican releases whose internals this module was checked against:
+# from the first, up to (not including) the second.
+SUPPORTED_PELICAN = ((4, 12), (4, 13))
+
+_checked = {}
+_patches = []  # (owner, name, original value) in the order they were made
+
+
+def _version(text):
+    parts = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def _missing():
+    """The internals we use that this Pelican or Markdown does not have."""
+    missing = []
+    for owner, name in ((MarkdownReader, "_parse_metadata"), (Content, "get_relative_source_path"),
+                        (Content, "get_static_links"), (urlwrappers, "slugify"),
+                        (pelican_readers.Readers, "read_file")):
+        if not hasattr(owner, name):
+            missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
+    for name in ("content", "summary", "url", "save_as"):
+        if not isinstance(Content.__dict__.get(name), property):
+            missing.append(f"Content.{name} (a property)")
+    if not hasattr(markdown.util.Registry(), "_priority"):
+        missing.append("markdown.util.Registry._priority")
+    return missing
+
+
+def problem():
+    """Why the fast path cannot run with the installed Pelican, or None."""
+    if "answer" not in _checked:
+        low, high = SUPPORTED_PELICAN
+        version = _version(pelican.__version__)
+        answer = None
+        if not low <= version[:2] < high:
+            answer = (f"Pelican {pelican.__version__} is outside the supported range "
+                      f"{'.'.join(map(str, low))} to before {'.'.join(map(str, high))}")
+        elif _missing():
+            answer = f"Pelican {pelican.__version__} lacks {', '.join(_missing())}"
+        _checked["answer"] = answer
+    return _checked["answer"]
+
+
+def fast_path_allowed():
+    """True when the internals are as expected; else reports one warning per build."""
+    reason = problem()
+    if reason is None:
+        return True
+    problems.report("compat", "(site)", "pelican", f"{reason}: the fast build is off, the "
+                    "site is built the plain way (slower, same pages)", problems.WARNING)
+    return False
+
+
+# --- Reading an item's body --------------------------------------------------
+
+def body(item):
+    """The item's rendered body before Pelican fills in link addresses."""
+    return getattr(item, "_content", None)
+
+
+def set_body(item, html):
+    item._content = html
+
+
+def written_summary(item):
+    """The rendered `Summary` field of an item, or None."""
+    return getattr(item, "_summary", None)
+
+
+def set_written_summary(item, html):
+    item._summary = html
+
+
+def parse_metadata(reader, meta):
+    """Pelican's Markdown reader turning Python-Markdown's `Meta` into metadata."""
+    return reader._parse_metadata(meta)
+
+
+def preprocessor_priority(md, name):
+    """The priority a Python-Markdown preprocessor was registered with."""
+    return next(item.priority for item in md.preprocessors._priority if item.name == name)
+
+
+def use_reader(readers, extension, reader_class):
+    """Read files with this extension with `reader_class`."""
+    readers.reader_classes[extension] = reader_class
+
+
+# --- Patching, undone after every build --------------------------------------
+
+def patch(owner, name, make):
+    """Replace `owner.name` by `make(original)` until `undo_patches`; a second
+    call for the same attribute in one build changes nothing."""
+    if any(o is owner and n == name for o, n, _ in _patches):
+        return
+    original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+    _patches.append((owner, name, original))
+    setattr(owner, name, make(original))
+
+
+def patch_property(cls, name, make_getter):
+    """Replace the getter of property `cls.name` by `make_getter(name, property)`."""
+    def make(prop):
+        return property(make_getter(name, prop), prop.fset, prop.fdel, prop.__doc__)
+    patch(cls, name, make)
+
+
+def undo_patches():
+    while _patches:
+        owner, name, original = _patches.pop()
+        setattr(owner, name, original)
+
+
+def patched():
+    """(owner, name) of every patch in force, for tests."""
+    return [(owner, name) for owner, name, _ in _patches]

@@ -1,0 +1,48 @@
+"""Plugin settings: one dict setting per plugin, merged over its defaults.
+
+    conf = merged(settings, "RELATED", DEFAULTS, plugin="related")
+
+A key the plugin does not know is reported once per build as a problem of
+the settings file, with the closest known key as a hint.
+"""
+
+import difflib
+
+from . import problems
+
+_merged = {}  # (setting name, id(settings)) -> (settings, merged)
+
+
+def merged(settings, name, defaults, plugin):
+    """`settings[name]` over `defaults`; unknown keys are reported (once for
+    each settings object, however often a plugin asks)."""
+    memo_key = (name, id(settings))
+    known = _merged.get(memo_key)
+    if known is not None and known[0] is settings:
+        return known[1]
+    user = settings.get(name) or {}
+    for key in sorted(set(user) - set(defaults)):
+        close = difflib.get_close_matches(key, sorted(defaults), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problems.report(plugin, "(settings)", name, f"unknown key {key!r} in the {name} "
+                        f"setting{hint}")
+    result = dict(defaults, **user)
+    if len(_merged) > 64:
+        _merged.clear()
+    _merged[memo_key] = (settings, result)
+    return result
+
+
+def enabled(settings, plugin):
+    """Whether `plugin` is listed in PLUGINS (by name or as a module)."""
+    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
+    return any(name in (plugin, f"pelican.plugins.{plugin}") or name.startswith(plugin + ".")
+               for name in names)
+
+
+def plugin_settings(name, defaults, plugin):
+    """The `get_settings(settings)` of a plugin whose setting is `name`."""
+    def get_settings(settings):
+        return merged(settings, name, defaults, plugin)
+    get_settings.__doc__ = f"The {name} setting merged over the plugin's DEFAULTS."
+    return get_settings
