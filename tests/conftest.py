@@ -43,7 +43,9 @@ def build_site(content, output, siteurl=SUBPATH_SITEURL, conf="pelicanconf.py", 
             **overrides,
         ),
     )
-    records = []
+    from portal import problems
+
+    records = Records()
 
     class Collect(logging.Handler):
         def emit(self, record):
@@ -52,10 +54,19 @@ def build_site(content, output, siteurl=SUBPATH_SITEURL, conf="pelicanconf.py", 
     handler = Collect(level=logging.WARNING)
     logging.getLogger().addHandler(handler)
     try:
-        Pelican(settings).run()
+        with problems.collecting() as found:
+            records.problems = found
+            Pelican(settings).run()
     finally:
         logging.getLogger().removeHandler(handler)
     return records
+
+
+class Records(list):
+    """The log records of a build; `problems` holds the problem records our
+    plugins reported (`portal.problems.Problem`)."""
+
+    problems = ()
 
 
 class Site:
@@ -98,6 +109,11 @@ class Site:
 
     def errors(self):
         return [r.getMessage() for r in self.records if r.levelno >= logging.ERROR]
+
+    @property
+    def problems(self):
+        """The problem records of the build: (plugin, path, field, message, level)."""
+        return list(getattr(self.records, "problems", ()))
 
 
 @pytest.fixture(scope="session")

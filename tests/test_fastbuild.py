@@ -124,17 +124,34 @@ def test_a_script_is_reported_on_every_build_also_from_the_cache(content, tmp_pa
         assert "alert(1)" not in page
 
 
-def test_an_items_path_in_its_url_follows_its_file(tmp_path):
+@pytest.fixture
+def fast_content_class():
+    """Pelican's Content class as a fast build changes it, put back afterwards;
+    gives Pelican's own methods to compare with."""
+    from fastbuild import writing
+    from pelican.contents import Content
+    from portal import compat
+
+    originals = {name: getattr(Content, name)
+                 for name in ("get_relative_source_path", "get_static_links")}
+    writing.prepare_content_class()
+    writing.release_content_class()  # URLs formatted anew, as before reading
+    try:
+        yield originals
+    finally:
+        writing.release_content_class()
+        compat.undo_patches()
+
+
+def test_an_items_path_in_its_url_follows_its_file(tmp_path, fast_content_class):
     # The path relative to PATH is kept per item; a plugin that moves an item
     # to another file, or a build with another PATH, still gets the right URL.
     import copy
     import datetime
 
-    from fastbuild import writing
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    writing.remember_relative_source_path()
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(PATH=str(tmp_path), ARTICLE_URL="{path}")
     item = Article("Text", metadata={"title": "A", "date": datetime.datetime(2026, 3, 1)},
@@ -153,29 +170,25 @@ def test_an_items_path_in_its_url_follows_its_file(tmp_path):
     '<img src="{attach}b.png">', '<a href="|static|/c.pdf">c</a>',
     '<a href="{filename}/news/x.md">static</a>', "<p>Attached: nothing.</p>",
 ])
-def test_static_links_are_the_ones_pelican_finds(tmp_path, text):
+def test_static_links_are_the_ones_pelican_finds(tmp_path, text, fast_content_class):
     import copy
 
-    from fastbuild import writing
-    from pelican.contents import Content, Page
+    from pelican.contents import Page
     from pelican.settings import DEFAULT_CONFIG
 
-    writing.look_for_static_links_in_words()
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["PATH"] = str(tmp_path)
     item = Page(text, metadata={"title": "A"}, settings=settings,
                 source_path=str(tmp_path / "pages" / "a.md"))
-    assert item.get_static_links() == Content.get_static_links.__wrapped__(item)
+    assert item.get_static_links() == fast_content_class["get_static_links"](item)
 
 
-def test_remembered_slugs_are_the_slugs_pelican_makes():
-    from fastbuild import writing
+def test_remembered_slugs_are_the_slugs_pelican_makes(fast_content_class):
     from pelican import urlwrappers
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
-    writing.remember_slugs()
-    assert urlwrappers.slugify.__wrapped__ is slugify
+    assert urlwrappers.slugify is not slugify
     subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
     for name in ["Grensoverschrijdende samenwerking", "Ünïcode & <b>tags</b>", "A  B", ""]:
         for options in [dict(regex_subs=subs), dict(regex_subs=[], preserve_case=True),
@@ -195,19 +208,18 @@ def test_remembered_slugs_are_the_slugs_pelican_makes():
     ("{tmp}/content", "{tmp}/a.md"),
     ("/", "{tmp}/content/a.md"),
 ])
-def test_the_kept_relative_path_is_the_one_pelican_works_out(tmp_path, base, source):
+def test_the_kept_relative_path_is_the_one_pelican_works_out(tmp_path, base, source,
+                                                            fast_content_class):
     import copy
 
-    from fastbuild import writing
-    from pelican.contents import Content, Page
+    from pelican.contents import Page
     from pelican.settings import DEFAULT_CONFIG
 
-    writing.remember_relative_source_path()
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["PATH"] = base.format(tmp=tmp_path)
     item = Page("Text", metadata={"title": "A"}, settings=settings,
                 source_path=source.format(tmp=tmp_path))
-    pelicans = Content.get_relative_source_path.__wrapped__
+    pelicans = fast_content_class["get_relative_source_path"]
     assert item.get_relative_source_path() == pelicans(item)
     assert item.relative_source_path == pelicans(item)
 
@@ -220,7 +232,7 @@ def test_plain_summaries_come_out_as_markdown_makes_them():
     from markdown import Markdown
     from pelican.settings import read_settings
 
-    from fastbuild.fastbuild import PLAIN_LINE, _FieldMarkdown, plain_fields_allowed
+    from fastbuild.rendering import PLAIN_LINE, _FieldMarkdown, plain_fields_allowed
 
     settings = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
     assert plain_fields_allowed(settings)

@@ -12,6 +12,11 @@ GOOD = {
                              partners="pom-limburg"),
     "news/first.en.md": page("First", date="2026-03-18", domains="high-tech",
                              partners="pom-limburg"),
+    # The keys that Domains and Partners may name are the files of these folders.
+    "domains/high-tech.nl.md": page("Hightechindustrie"),
+    "domains/high-tech.en.md": page("High-tech industry"),
+    "partners/pom-limburg.nl.md": page("POM Limburg", side="be"),
+    "partners/pom-limburg.en.md": page("POM Limburg", side="be"),
 }
 
 # One file per kind of mistake: (file, text, field the message must name).
@@ -151,8 +156,11 @@ def test_pelican_messages_are_reworded_and_not_repeated():
     def record(message, level=logging.ERROR):
         return logging.LogRecord("pelican.generators", level, __file__, 1, message, (), None)
 
+    from portal.problems import Problem
+
     problems = build.to_problems([
-        record("[validation] news/a.nl.md: date: '2026-03' is not a full date"),
+        Problem("validation", "news/a.nl.md", "date", "'2026-03' is not a full date"),
+    ], [
         record("Could not process news/a.nl.md"),
         record("Could not process news/b.nl.md"),
         record("Unable to find 'pages/x.md', skipping url replacement.", logging.WARNING),

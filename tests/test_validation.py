@@ -108,27 +108,23 @@ def test_a_rebuild_reports_the_problems_of_unchanged_files_and_sees_fixes(fixtur
 
 def test_ignored_files_and_relative_paths_are_those_pelican_sees(tmp_path):
     import fnmatch
-    import os
 
-    from validation import validation
+    from portal import model
 
     patterns = [".#*", "*~", "README.md", "draft-[0-9]*.md", "**/.*"]
     names = [".#x.nl.md", "x.nl.md~", "README.md", "readme.md", "draft-1.md", "draft-a.md",
              ".hidden.md", "x.nl.md", "a*b.md", "[x].md"]
-    ignored = validation.ignore_matcher({"IGNORE_FILES": patterns})
+    ignored = model.ignore_matcher({"IGNORE_FILES": patterns})
     for name in names:
         assert ignored(name) == any(fnmatch.fnmatch(name, p) for p in patterns), name
-    assert not validation.ignore_matcher({})("x.md")
+    assert not model.ignore_matcher({})("x.md")
 
-    for rel in ["news/a.nl.md", "news/2026/b.nl.md", "top.nl.md", "news/README.md"]:
+    for rel in ["news/a.nl.md", "news/2026/b.nl.md", "pages/top.nl.md", "news/README.md",
+                "news/draft-1.md", "elsewhere/c.nl.md", "tips/t.en.markdown"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("Title: x\n", "utf-8")
-    settings = {"PATH": str(tmp_path), "ARTICLE_PATHS": ["news"], "PAGE_PATHS": [""],
-                "IGNORE_FILES": patterns}
-    found = validation.content_files(settings, validation.get_settings(settings)["extensions"])
-    expected = sorted(
-        (os.path.relpath(os.path.join(folder, name), tmp_path).replace(os.sep, "/"), kind)
-        for kind in ("news", "") for folder, _, files in os.walk(tmp_path / kind)
-        for name in files if name != "README.md")
-    assert sorted(found) == expected
-    assert ("top.nl.md", "") in found and ("news/2026/b.nl.md", "news") in found
+    settings = {"PATH": str(tmp_path), "IGNORE_FILES": patterns}
+    found = model.content_files(settings, ["md", "markdown"])
+    # Kind by kind in the model's order; a folder's files sorted, then its sub-folders.
+    assert found == [("news/a.nl.md", "news"), ("news/2026/b.nl.md", "news"),
+                     ("pages/top.nl.md", "pages"), ("tips/t.en.markdown", "tips")]

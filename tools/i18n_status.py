@@ -16,8 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-LANGUAGES = ["nl", "en"]
-KINDS = ["news", "pages", "partners", "domains", "editions", "tips"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from portal import model  # noqa: E402
+
+SETTINGS = model.project_settings()
+LANGUAGES = model.languages(SETTINGS)
+KINDS = list(model.kinds(SETTINGS))
 SINGLE = re.compile(r"^single_language\s*:\s*(true|yes|1)\s*$", re.I | re.M)
 
 

@@ -14,6 +14,11 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+from portal import model  # noqa: E402
+
+SETTINGS = model.project_settings()
+
 BODY = {
     "nl": "Schrijf hier de tekst van het bericht.",
     "en": "Write the text of the item here.",
@@ -22,13 +27,10 @@ SUMMARY = {
     "nl": "Vat het bericht hier samen in één zin.",
     "en": "Sum up the item here in one sentence.",
 }
-FIELDS = {
-    # Fields each kind starts with (besides Title), in this order.
-    "news": ["Date", "Domains", "Partners", "Summary"],
-    "pages": ["Summary"],
-    "tips": ["Summary"],
-    "editions": ["Date", "News", "Tips", "Summary"],
-}
+# Fields each kind starts with (besides Title), in this order. Partners and
+# domains are written by hand (one page per organisation or domain).
+FIELDS = {name: list(kind.scaffold) for name, kind in model.kinds(SETTINGS).items()
+          if name not in ("partners", "domains")}
 
 
 def scaffold(title, kind="news", date=None, content="content"):
@@ -39,13 +41,14 @@ def scaffold(title, kind="news", date=None, content="content"):
     date = date or datetime.date.today().isoformat()
     datetime.date.fromisoformat(date)  # a full date, or ValueError
     folder = Path(content) / kind
-    paths = [folder / f"{name}.{lang}.md" for lang in BODY]
+    paths = [folder / f"{name}.{lang}.md" for lang in model.languages(SETTINGS)]
     for path in paths:
         if path.exists():
             raise FileExistsError(f"{path} already exists; choose another title")
     folder.mkdir(parents=True, exist_ok=True)
-    for path, (lang, body) in zip(paths, BODY.items()):
-        values = {"Date": date, "Summary": SUMMARY[lang]}
+    for path, lang in zip(paths, model.languages(SETTINGS)):
+        body = BODY.get(lang, BODY["en"])
+        values = {"Date": date, "Summary": SUMMARY.get(lang, SUMMARY["en"])}
         lines = [f"Title: {title}"] + [f"{field}: {values.get(field, '')}".rstrip()
                                        for field in FIELDS[kind]]
         path.write_text("\n".join(lines) + f"\n\n{body}\n", "utf-8")

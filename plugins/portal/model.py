@@ -292,3 +292,12 @@ def listings_in_every_language(settings, kind, url_of, template, save_as_of=None
     for listing_ in group:
         listing_.translations = [other for other in group if other is not listing_]
     return group
+
+
+def project_settings(settings_file=None):
+    """The settings of `pelicanconf.py` (or `settings_file`), for tools that
+    run outside a build and need the model (`make newpost`, `make i18n-status`)."""
+    from pelican.settings import read_settings
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return read_settings(settings_file or os.path.join(root, "pelicanconf.py"))

@@ -122,9 +122,14 @@ def check_values(out, rel, kind, meta, keys, languages, file_lang):
             report(out, rel, field, f"{value!r} {problem}; write year-month-day, e.g. 2026-03-18")
     for field in ("domains", "partners"):
         for key in split_keys(meta.get(field, "")):
-            if key not in keys[field]:
+            if key in keys[field]:
+                continue
+            if keys[field]:
                 report(out, rel, field, f"unknown {field[:-1]} {key!r}; use one of: "
                        + ", ".join(keys[field]))
+            else:
+                report(out, rel, field, f"unknown {field[:-1]} {key!r}: there are no "
+                       f"{field} yet; add {field}/{key}.<language>.md first")
     sides = model.FIELD_VALUES["side"]
     if "side" in meta and meta["side"] not in sides:
         report(out, rel, "side", f"{meta['side']!r} is not a side of the border; use "
