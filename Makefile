@@ -62,6 +62,10 @@ clean: ## Remove output/ and caches
 test: $(STAMP) ## Run the whole test suite
 	"$(PY)" -m pytest
 
+.PHONY: expected
+expected: $(STAMP) ## Record the real site's files as the expected output (tests/expected/site.sha256)
+	UPDATE_EXPECTED=1 "$(PY)" -m pytest -q tests/test_expected_output.py
+
 .PHONY: translations
 translations: $(STAMP) ## Extract interface strings and update the nl/en catalogs
 	"$(VENV)/bin/pybabel" extract --no-location --sort-output -k gettext_in:2 -F theme/babel.cfg \

@@ -1,15 +1,7 @@
-"""Localization for the theme: interface strings and CLDR formats per page.
+"""Localization for the theme: gettext and CLDR formats in every template.
 
-- Interface strings go through gettext (`{{ _("News") }}` in templates). The
-  catalogs are the theme's `translations/<lang>/LC_MESSAGES/messages.po`;
-  they are compiled in memory at every build, so no `.mo` file can be stale.
-- Dates, numbers and percentages are formatted with Babel's CLDR data, never
-  with the operating system's locales (with a missing OS locale Pelican drops
-  every article of that language without failing).
-
-The language of a template is the language of the page it renders (`page`,
-`article`, or an explicit `lang` in the template context). The code lives in
-`portal.localize`, which the search plugin uses too.
+Installs `portal.localize` (catalogs compiled in memory at every build, dates
+and numbers with Babel, never the OS locale) into each template environment.
 """
 
 from pelican import signals
