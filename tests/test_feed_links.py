@@ -243,3 +243,17 @@ def test_without_javascript_the_address_is_there_and_no_dead_button(no_xslt, ser
     assert block.locator("textarea").input_value() == f"{served_site.siteurl}/en/news/rss.xml"
     assert not block.locator("button").is_visible()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 1280])
+def test_every_address_shows_whole(no_xslt, served_site, width):
+    tab = no_xslt.new_page(viewport={"width": width, "height": 800})
+    tab.goto(f"{served_site.siteurl}/nl/volg-ons/")
+    cut = tab.eval_on_selector_all(
+        "textarea",
+        "fields => fields.filter(f => f.scrollHeight > f.clientHeight || f.scrollWidth > f.clientWidth)"
+        ".map(f => f.value)",
+    )
+    assert cut == []
+    tab.close()

@@ -29,8 +29,18 @@ for (const button of document.querySelectorAll("button[data-copies]")) {
   });
 }
 
-// A click or tab into an address selects all of it: nobody needs half an address.
-for (const field of document.querySelectorAll(".subscribe-address__field")) {
+// As many rows as the address needs at this width, so all of it shows (the
+// page itself gives two).
+function fitRows(field) {
+  field.rows = 1;
+  while (field.scrollHeight > field.clientHeight && field.rows < 6) field.rows += 1;
+}
+
+const fields = document.querySelectorAll(".subscribe-address__field");
+for (const field of fields) {
+  fitRows(field);
+  // A click or tab into an address selects all of it: nobody needs half an address.
   field.addEventListener("focus", () => selectAll(field));
   field.addEventListener("click", () => selectAll(field));
 }
+window.addEventListener("resize", () => fields.forEach(fitRows));
