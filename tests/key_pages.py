@@ -22,6 +22,9 @@ KEY_PAGES = [
     ("not-found", "en", "/en/404.html"),
     ("accessibility", "nl", "/nl/toegankelijkheid/"),
     ("accessibility", "en", "/en/accessibility/"),
+    # Where every feed link a reader clicks leads.
+    ("subscribe", "nl", "/nl/volg-ons/"),
+    ("subscribe", "en", "/en/subscribe/"),
     # Bilingual pages at the site root: the language chooser and the 404
     # page GitHub Pages serves for every missing address.
     ("chooser", "nl", "/"),

@@ -131,8 +131,10 @@ def test_too_big_export_is_reported_with_the_file(fixture_site):
     assert any("editions/2026-04.en.md" in e and "KB" in e for e in errors)
 
 
-@pytest.mark.parametrize("lang, subscribe", [("nl", "nl/volg-ons/"), ("en", "en/subscribe/")])
-def test_edition_pages_and_archive_point_to_the_subscribe_page(site, lang, subscribe):
+@pytest.mark.parametrize("lang, subscribe", [("nl", "nl/volg-ons/#feed-nieuws"),
+                                              ("en", "en/subscribe/#feed-news")])
+def test_edition_pages_and_archive_point_to_the_news_feeds_on_the_subscribe_page(site, lang, subscribe):
+    # An edition's news reaches readers through the news feeds: the link goes to their section.
     urls = edition_pages(site, lang)
     archive = urls[0].rstrip("/").rsplit("/", 1)[0] + "/"
     for url in urls + [archive]:
