@@ -12,7 +12,7 @@ news, and per focus domain and language an RSS feed.
   supports XSLT shows it as a readable page in the site's look.
 
 A rebuild writes a feed again only when what it is made from changed (a
-digest per feed in `<CACHE_PATH>/feeds.json`) or its file is gone.
+digest per feed in `<CACHE_PATH>/feeds.pickle`) or its file is gone.
 
 Templates reach the feeds through `feeds` in their context:
 `feeds.of_language(lang)` and `feeds.of_page(page)`. Feed titles come from the
