@@ -112,8 +112,12 @@ class Site:
 
     @property
     def problems(self):
-        """The problem records of the build: (plugin, path, field, message, level)."""
+        """The problem records of the build (`portal.problems.Problem`)."""
         return list(getattr(self.records, "problems", ()))
+
+    def error_records(self):
+        """(plugin, path, field, message) of every error the build reported."""
+        return [(p.plugin, p.path, p.field, p.message) for p in self.problems if p.is_error]
 
 
 @pytest.fixture(scope="session")

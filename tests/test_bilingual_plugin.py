@@ -32,15 +32,16 @@ def test_counterparts_link_each_other(fixture_site, pair):
 def test_missing_counterpart_is_reported_with_the_file(fixture_site, pair):
     del pair["news/first.en.md"]
     site = fixture_site(pair)
-    errors = site.errors()
-    assert any("news/first.nl.md: translation: there is no en version" in e for e in errors)
+    assert site.error_records() == [
+        ("bilingual", "news/first.nl.md", "translation",
+         "there is no en version; add news/first.en.md or set 'single_language: true'")]
 
 
 def test_single_language_item_links_other_home(fixture_site, pair):
     del pair["news/first.en.md"]
     pair["news/first.nl.md"] = page("Eerste", date="2026-03-18", slug="eerste", single_language="true")
     site = fixture_site(pair)
-    assert not any("translation" in e for e in site.errors())
+    assert site.error_records() == []
     link = site.soup("nl/nieuws/eerste/").select_one(".language-switch a")
     assert link["href"] == "http://example.test/en/"
 
@@ -48,7 +49,11 @@ def test_single_language_item_links_other_home(fixture_site, pair):
 def test_two_files_claiming_one_language_are_reported(fixture_site, pair):
     pair["news/first.nl.markdown"] = page("Dubbel", date="2026-03-18", slug="dubbel")
     site = fixture_site(pair)
-    assert any("two files claim the nl version" in e for e in site.errors())
+    claim = ("two files claim the nl version of 'news/first': news/first.nl.markdown and "
+             "news/first.nl.md")
+    assert site.error_records() == [
+        ("bilingual", "news/first.nl.markdown", "lang", claim),
+        ("bilingual", "news/first.nl.md", "lang", claim)]
 
 
 def test_list_pages_hold_one_language_each(fixture_site, pair):
@@ -96,5 +101,5 @@ def test_an_unknown_bilingual_key_is_reported_without_repeating_it_per_item(fixt
     languages = {"nl": {"name": "Nederlands", "html_lang": "nl"},
                  "en": {"name": "English", "html_lang": "en"}}
     site = fixture_site(files, BILINGUAL={"languages": languages, "colour": "x"})
-    reported = [e for e in site.errors() if "unknown key 'colour'" in e]
-    assert reported and len(reported) < 10
+    assert site.error_records() == [
+        ("bilingual", "(settings)", "BILINGUAL", "unknown key 'colour' in the BILINGUAL setting")]

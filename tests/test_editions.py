@@ -127,8 +127,15 @@ def test_archive_lists_editions_newest_first(fixture_site):
 
 def test_too_big_export_is_reported_with_the_file(fixture_site):
     built = fixture_site(EDITION_SITE, FEEDS={"editions": {"max_bytes": 1000}})
-    errors = [e for e in built.errors() if "[feeds]" in e]
-    assert any("editions/2026-04.en.md" in e and "KB" in e for e in errors)
+    records = built.error_records()
+    # Every edition's export is larger than 1,000 bytes.
+    assert sorted(r[:3] for r in records) == [("feeds", f"editions/{name}", "e-mail") for name in
+                                              ("2026-02.en.md", "2026-02.nl.md",
+                                               "2026-04.en.md", "2026-04.nl.md")]
+    for *_, message in records:
+        assert re.fullmatch(r"the e-mail version is \d+\.\d KB, more than the 1\.0 KB mail "
+                            r"clients show without clipping; shorten the foreword or bundle "
+                            r"fewer items", message), message
 
 
 @pytest.mark.parametrize("lang, subscribe", [("nl", "nl/volg-ons/#feed-nieuws"),
@@ -146,6 +153,8 @@ def test_unknown_bundled_item_is_reported_with_the_file(fixture_site):
     files = dict(EDITION_SITE)
     files["editions/2026-04.en.md"] = edition("April", "2026-04-10", News="no-such-item")
     built = fixture_site(files)
-    errors = [e for e in built.errors() if "[feeds]" in e]
-    assert any("editions/2026-04.en.md" in e and "no-such-item" in e for e in errors)
-    assert not any("2026-02" in e for e in errors)
+    assert [r for r in built.error_records() if r[0] == "feeds"] == [
+        ("feeds", "editions/2026-04.en.md", "News",
+         "there is no en item 'no-such-item' in content/news/; write the file name without "
+         "language and extension (news/no-such-item.en.md)")]
+    assert not any("2026-02" in r[1] for r in built.error_records())

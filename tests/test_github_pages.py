@@ -31,12 +31,17 @@ def test_cname_from_an_earlier_build_goes_when_the_domain_is_removed(fixture_sit
 def test_a_domain_written_as_an_address_is_refused_with_advice(fixture_site):
     site = fixture_site(NEWS, GITHUB_PAGES={"custom_domain": "https://www.example.org/"})
     assert not (site.output / "CNAME").exists()
-    assert any("without https://" in error for error in site.errors())
+    assert site.error_records() == [
+        ("github_pages", "(settings)", "GITHUB_PAGES",
+         "custom_domain 'https://www.example.org/' is not a host name: write only the domain, "
+         'e.g. "www.example.org", without https:// or a path')]
 
 
 def test_unknown_setting_is_reported(fixture_site):
     site = fixture_site(NEWS, GITHUB_PAGES={"domain": "www.example.org"})
-    assert any("unknown key 'domain'" in error for error in site.errors())
+    assert site.error_records() == [
+        ("github_pages", "(settings)", "GITHUB_PAGES",
+         "unknown key 'domain' in the GITHUB_PAGES setting; did you mean 'custom_domain'?")]
 
 
 @pytest.fixture

@@ -195,7 +195,9 @@ def test_unknown_outbound_links_setting_is_reported(fixture_site):
         {"pages/about.nl.md": page("Over", Single_language="true")},
         OUTBOUND_LINKS={"target": "_blank"},
     )
-    assert any("unknown key 'target'" in error for error in site.errors())
+    assert site.error_records() == [
+        ("outbound_links", "(settings)", "OUTBOUND_LINKS",
+         "unknown key 'target' in the OUTBOUND_LINKS setting")]
 
 
 # --- In a browser: the policy holds and nothing leaves the site ----------------

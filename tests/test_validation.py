@@ -6,7 +6,9 @@ from conftest import page, run_build, write_files
 
 
 def problems(site, level=logging.WARNING):
-    return [r.getMessage() for r in site.records if r.levelno >= level and "[validation]" in r.getMessage()]
+    """(path, field, message) of what validation reported at `level` or above."""
+    return [(p.path, p.field, p.message) for p in site.problems
+            if p.level >= level and p.plugin == "validation"]
 
 
 def pair(kind="news", **meta):
@@ -25,14 +27,14 @@ def test_valid_content_has_no_problem(fixture_site):
 def test_a_partial_modified_date_is_an_error(fixture_site):
     site = fixture_site(pair(modified="2026-3-19"))
     assert problems(site, logging.ERROR) == [
-        "[validation] news/x.nl.md: modified: '2026-3-19' is not a full date; "
-        "write year-month-day, e.g. 2026-03-18"]
+        ("news/x.nl.md", "modified", "'2026-3-19' is not a full date; "
+         "write year-month-day, e.g. 2026-03-18")]
 
 
 def test_a_misspelt_field_is_a_warning_with_a_suggestion(fixture_site):
     site = fixture_site(pair(domain="mobility"))
     assert problems(site) == [
-        "[validation] news/x.nl.md: domain: this field is not used for news; did you mean Domains?"]
+        ("news/x.nl.md", "domain", "this field is not used for news; did you mean Domains?")]
     assert problems(site, logging.ERROR) == []
 
 
@@ -43,7 +45,9 @@ def test_fields_of_other_features_can_be_allowed(fixture_site):
 
 def test_unknown_setting_keys_are_reported(fixture_site):
     site = fixture_site(pair(), VALIDATION={"domain": ["x"]})
-    assert any("unknown key 'domain' in the VALIDATION setting" in e for e in site.errors())
+    assert site.error_records() == [
+        ("validation", "(settings)", "VALIDATION",
+         "unknown key 'domain' in the VALIDATION setting")]
 
 
 def test_partner_side_and_order_are_checked(tmp_path):
@@ -62,15 +66,17 @@ def test_an_edition_must_name_existing_news(fixture_site):
     files.update(pair(date="2026-03-18"))
     site = fixture_site(files)
     assert problems(site, logging.ERROR) == [
-        "[validation] editions/x.nl.md: news: there is no file news/charter-signing.<language>.md; "
-        "check the name"]
+        ("editions/x.nl.md", "news",
+         "there is no file news/charter-signing.<language>.md; check the name")]
 
 
 def test_an_image_without_description_is_a_warning(fixture_site):
     files = pair()
     files["news/x.nl.md"] = page("X", "![](https://example.org/a.png)", date="2026-03-18", summary="K.")
     site = fixture_site(files)
-    assert any("news/x.nl.md: image: an image has no description" in p for p in problems(site))
+    assert problems(site) == [
+        ("news/x.nl.md", "image", "an image has no description: write what it shows between "
+         "the brackets, ![like this](...)")]
 
 
 def test_a_file_name_without_language_is_named(tmp_path):
@@ -96,8 +102,8 @@ def test_a_rebuild_reports_the_problems_of_unchanged_files_and_sees_fixes(fixtur
                                  body="Zie [z]({filename}z.nl.md).")
     files["news/y.en.md"] = page("Y", date="2026-03-18", summary="K.")
     first = fixture_site(files)
-    assert sorted(p.split(":")[0] for p in problems(first, logging.ERROR)) == [
-        "[validation] news/x.nl.md", "[validation] news/y.nl.md"]
+    assert sorted(p[:2] for p in problems(first, logging.ERROR)) == [
+        ("news/x.nl.md", "modified"), ("news/y.nl.md", "link")]
     again = fixture_site(files)
     assert problems(again, logging.ERROR) == problems(first, logging.ERROR)
     files["news/x.nl.md"] = page("X", date="2026-03-18", summary="Kort.")
