@@ -4,8 +4,14 @@
 """
 
 import os
+import sys
 
 from jinja2 import StrictUndefined
+
+# The plugins share the core package plugins/portal, imported as `portal`.
+_plugins = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins")
+if _plugins not in sys.path:
+    sys.path.insert(0, _plugins)
 
 SITENAME = "Brainport Eindhoven · Limburg · Kempen"
 AUTHOR = "Grensoverschrijdende samenwerking Eindhoven-Limburg-Kempen"

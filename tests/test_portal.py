@@ -177,3 +177,17 @@ def test_the_supported_range(monkeypatch, version, allowed):
     monkeypatch.setattr(compat.pelican, "__version__", version)
     monkeypatch.setattr(compat, "_checked", {})
     assert (compat.problem() is None) is allowed
+
+
+def test_pelicans_own_command_loads_every_plugin(tmp_path):
+    """`pelican` run by hand (or by a tool) finds the core beside the plugins."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(ROOT / "content"), "-o", str(tmp_path / "out"),
+         "-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(tmp_path / "cache")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Cannot load plugin" not in result.stdout + result.stderr
+    assert (tmp_path / "out" / "nl" / "nieuws" / "index.html").is_file()
