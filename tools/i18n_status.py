@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 LANGUAGES = ["nl", "en"]
-KINDS = ["news", "pages", "partners", "domains", "editions", "tips"]
+KINDS = ["news", "pages", "partners", "domains", "editions", "tips", "events"]
 SINGLE = re.compile(r"^single_language\s*:\s*(true|yes|1)\s*$", re.I | re.M)
 
 

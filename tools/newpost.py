@@ -28,6 +28,7 @@ FIELDS = {
     "pages": ["Summary"],
     "tips": ["Summary"],
     "editions": ["Date", "News", "Tips", "Summary"],
+    "events": ["Start", "End", "Location", "Domains", "Partners", "News", "Summary"],
 }
 
 
@@ -45,7 +46,7 @@ def scaffold(title, kind="news", date=None, content="content"):
             raise FileExistsError(f"{path} already exists; choose another title")
     folder.mkdir(parents=True, exist_ok=True)
     for path, (lang, body) in zip(paths, BODY.items()):
-        values = {"Date": date, "Summary": SUMMARY[lang]}
+        values = {"Date": date, "Start": date, "Summary": SUMMARY[lang]}
         lines = [f"Title: {title}"] + [f"{field}: {values.get(field, '')}".rstrip()
                                        for field in FIELDS[kind]]
         path.write_text("\n".join(lines) + f"\n\n{body}\n", "utf-8")

@@ -44,6 +44,7 @@ DEFAULTS = {
         "domains": {"nl": "domeinen/", "en": "domains/"},
         "editions": {"nl": "nieuwsbrief/", "en": "newsletter/"},
         "tips": {"nl": "groeitips/", "en": "growth-tips/"},
+        "events": {"nl": "agenda/", "en": "agenda/"},
     },
     # Template per content folder, unless a file names its own `template`.
     "templates": {
@@ -51,6 +52,7 @@ DEFAULTS = {
         "domains": "domain",
         "editions": "edition",
         "tips": "tip",
+        "events": "event",
     },
     # The page whose translations are the home pages, at /nl/ and /en/.
     "home": "pages/home",
@@ -60,6 +62,7 @@ DEFAULTS = {
         "partners": "partners",
         "domains": "domains",
         "editions": "editions",
+        "events": "agenda",
     },
 }
 

@@ -30,6 +30,7 @@ DEFAULTS = {
         "partners": "Partners",
         "domains": "Focus domains",
         "editions": "Newsletter editions",
+        "events": "Events",
     },
 }
 
@@ -103,6 +104,8 @@ def main_entity(doc, context):
             "author": {"@type": "Organization", "name": context["AUTHOR"]},
             "publisher": publisher,
         }
+    elif getattr(doc, "schema_entity", None):
+        entity = dict(doc.schema_entity)  # worked out by the plugin of its kind (agenda)
     else:
         return None
     if description:

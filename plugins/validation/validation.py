@@ -48,6 +48,9 @@ DEFAULTS = {
         "domains": {"required": ["title"], "allowed": ["partners"]},
         "editions": {"required": ["title", "date"], "allowed": ["news", "tips"]},
         "tips": {"required": ["title"], "allowed": ["partners", "domains"]},
+        # Start/End are checked further by plugins/agenda.
+        "events": {"required": ["title", "start"],
+                   "allowed": ["end", "location", "domains", "partners", "news"]},
     },
     # Keys that `Domains:` and `Partners:` may name (file names in those folders).
     "domains": ["high-tech", "mobility", "biobased"],
