@@ -439,3 +439,19 @@ def test_the_workflow_also_runs_every_day():
     text = (ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8")
     on = text.split("\non:\n", 1)[1].split("\n\n", 1)[0]
     assert re.search(r'^  schedule:\n    - cron: "\d+ \d+ \* \* \*"$', on, re.M), on
+
+
+def test_newpost_scaffolds_an_event_pair_that_builds(fixture_site, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from newpost import scaffold
+
+    paths = scaffold("Infosessie", kind="events", date="2026-05-01", content=tmp_path / "new")
+    texts = {path.name: path.read_text("utf-8") for path in paths}
+    assert texts["infosessie.nl.md"].splitlines()[:3] == [
+        "Title: Infosessie", "Start: 2026-05-01", "End:"]
+    site = fixture_site({f"events/{name}": text for name, text in texts.items()},
+                        AGENDA={"today": TODAY}, SEARCH={"index": False})
+    assert site.errors() == []
+    assert titles(site.soup("en/agenda/"), ".event-card__title a") == ["Infosessie"]
