@@ -455,3 +455,22 @@ def test_newpost_scaffolds_an_event_pair_that_builds(fixture_site, tmp_path):
                         AGENDA={"today": TODAY}, SEARCH={"index": False})
     assert site.errors() == []
     assert titles(site.soup("en/agenda/"), ".event-card__title a") == ["Infosessie"]
+
+
+def test_a_rebuild_on_a_later_day_moves_the_agenda_on(tmp_path, monkeypatch):
+    # Rebuilds skip pages whose inputs did not change: the build date is one,
+    # even when it comes from outside the settings (the clock, PORTAL_TODAY).
+    write_files(tmp_path / "content", SITE)
+    out = tmp_path / "site" / "output"
+    for today, expected in (("2026-03-15", ["Today", "Morning", "Afternoon"]),
+                            ("2026-04-03", ["Fair"])):
+        monkeypatch.setenv("PORTAL_TODAY", today)
+        build_site(tmp_path / "content", out, siteurl="http://example.test",
+                   SEARCH={"index": False})
+        soup = BeautifulSoup((out / "en" / "index.html").read_text("utf-8"), "html.parser")
+        assert titles(soup, "#home-events ~ .event-card a") == expected
+
+
+def test_an_unknown_setting_key_is_reported_once(fixture_site):
+    site = fixture_site(SITE, AGENDA={"today": TODAY, "timezones": "UTC"}, SEARCH={"index": False})
+    assert site.errors() == ["[agenda] unknown key 'timezones' in the AGENDA setting"]

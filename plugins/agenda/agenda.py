@@ -63,9 +63,11 @@ DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?$
 TIME_ONLY = re.compile(r"^\d{1,2}[:.]\d{2}(:\d{2})?$")
 
 
-def get_settings(settings):
+def get_settings(settings, report=False):
+    """AGENDA merged over DEFAULTS; unknown keys are reported once per build
+    (`report` at the start of the build)."""
     user = settings.get("AGENDA", {}) or {}
-    for key in sorted(set(user) - set(DEFAULTS)):
+    for key in sorted(set(user) - set(DEFAULTS)) if report else ():
         logger.error("%s unknown key %r in the AGENDA setting", LOG_PREFIX, key)
     return dict(DEFAULTS, **user)
 
@@ -240,6 +242,7 @@ def pin_today(pelican):
     """The build date goes into the settings: what is built from the settings
     (and the caches that compare them) follows the date."""
     if active(pelican.settings):
+        get_settings(pelican.settings, report=True)
         pelican.settings["AGENDA_TODAY"] = build_today(pelican.settings).isoformat()
 
 
