@@ -136,6 +136,9 @@ PLUGINS = [
     # Feeds and newsletter editions
     "feeds",
 
+    # Events and calendars
+    "agenda",
+
     # Publishing and security
     "github_pages",
     "outbound_links",
@@ -164,6 +167,14 @@ OUTPUT_RETENTION = [".git"]
 # Per-language RSS/Atom and per-domain RSS feeds, edition e-mail exports
 # (plugins/feeds). The defaults fit; FEEDS overrides single keys.
 FEEDS = {}
+
+
+# --- Events and calendars --------------------------------------------------
+# The agenda (plugins/agenda): events in content/events/, calendars (.ics).
+# Upcoming events are those not over on the build date: today in
+# Europe/Brussels, or PORTAL_TODAY=2026-03-15 in the environment, or
+# AGENDA = {"today": "2026-03-15"} here. The defaults fit.
+AGENDA = {}
 
 
 # --- Publishing and security ------------------------------------------------

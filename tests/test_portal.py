@@ -85,13 +85,13 @@ def test_a_third_language_and_a_new_kind_need_only_settings_catalogs_and_content
 def test_the_model_names_each_kind_once():
     settings = {"DEFAULT_LANG": "nl", "PATH": str(ROOT / "content")}
     kinds = model.kinds(settings)
-    assert list(kinds) == ["news", "pages", "partners", "domains", "editions", "tips"]
-    assert model.content_paths(settings) == (["news"],
-                                             ["pages", "partners", "domains", "editions", "tips"])
+    assert list(kinds) == ["news", "pages", "partners", "domains", "editions", "tips", "events"]
+    assert model.content_paths(settings) == (
+        ["news"], ["pages", "partners", "domains", "editions", "tips", "events"])
     assert [kinds[k].section("nl") for k in kinds] == [
-        "nieuws/", "", "partners/", "domeinen/", "nieuwsbrief/", "groeitips/"]
+        "nieuws/", "", "partners/", "domeinen/", "nieuwsbrief/", "groeitips/", "agenda/"]
     assert [kinds[k].section("en") for k in kinds] == [
-        "news/", "", "partners/", "domains/", "newsletter/", "growth-tips/"]
+        "news/", "", "partners/", "domains/", "newsletter/", "growth-tips/", "agenda/"]
     assert model.keys_of(settings, "domains") == ["biobased", "high-tech", "mobility"]
     assert model.keys_of(settings, "partners") == [
         "brainport", "metropoolregio-eindhoven", "pom-antwerpen", "pom-limburg",

@@ -48,7 +48,7 @@ def scaffold(title, kind="news", date=None, content="content"):
     folder.mkdir(parents=True, exist_ok=True)
     for path, lang in zip(paths, model.languages(SETTINGS)):
         body = BODY.get(lang, BODY["en"])
-        values = {"Date": date, "Summary": SUMMARY.get(lang, SUMMARY["en"])}
+        values = {"Date": date, "Start": date, "Summary": SUMMARY.get(lang, SUMMARY["en"])}
         lines = [f"Title: {title}"] + [f"{field}: {values.get(field, '')}".rstrip()
                                        for field in FIELDS[kind]]
         path.write_text("\n".join(lines) + f"\n\n{body}\n", "utf-8")

@@ -112,6 +112,14 @@ KINDS = {
         "tips", {"nl": "groeitips/", "en": "growth-tips/"}, template="tip",
         optional=("partners", "domains"), neutral=("order", "partners", "domains"),
     ),
+    # Start and End are read and checked further by plugins/agenda.
+    "events": Kind(
+        "events", {"*": "agenda/"}, template="event",
+        overview="agenda", overview_name="Events",
+        required=("title", "start"), optional=("end", "location", "domains", "partners", "news"),
+        neutral=("start", "end", "domains", "partners", "news"),
+        scaffold=("Start", "End", "Location", "Domains", "Partners", "News", "Summary"),
+    ),
 }
 
 # Pages that are not content items, with their URL section per language.

@@ -37,8 +37,12 @@ class Problem:
 
 
 def report(plugin, path, field, message, level=ERROR):
-    """Record one problem and log it; returns the record."""
+    """Record one problem and log it; returns the record. The same problem
+    twice in one collection (a setting read by several parts of a plugin) is
+    kept and shown once."""
     problem = Problem(plugin, path, field, message, level)
+    if _collectors and all(problem in found for found in _collectors):
+        return problem
     for found in _collectors:
         found.append(problem)
     logging.getLogger(f"portal.{plugin}").log(level, "%s", str(problem),

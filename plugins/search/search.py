@@ -137,6 +137,10 @@ def source_pages(context, settings, needed=None):
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
+                if date is None and getattr(item, "when", None) is not None:
+                    date = item.when.first_day  # an event: the day it takes place
+                if date is None and getattr(item, "when", None) is not None:
+                    date = item.when.first_day  # an event: the day it takes place
                 if date and (date, lang) not in dates:
                     dates[date, lang] = localizer.format_date({}, date, lang=lang)
                 date_text = dates[date, lang] if date else ""

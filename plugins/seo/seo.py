@@ -97,6 +97,8 @@ def main_entity(doc, context):
             "author": {"@type": "Organization", "name": context["AUTHOR"]},
             "publisher": publisher,
         }
+    elif getattr(doc, "schema_entity", None):
+        entity = dict(doc.schema_entity)  # worked out by the plugin of its kind (agenda)
     else:
         return None
     if description:

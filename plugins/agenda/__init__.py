@@ -1,0 +1,1 @@
+from .agenda import *  # noqa: F401,F403
