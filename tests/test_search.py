@@ -27,7 +27,7 @@ def test_search_pages_are_each_others_counterpart(site):
     assert site.soup(SEARCH_PAGES["en"]).html["lang"] == "en"
 
 
-def test_only_the_search_and_subscribe_pages_load_scripts(site):
+def test_only_the_search_subscribe_and_agenda_pages_load_scripts(site):
     with_scripts = set()
     for file in site.html_pages():
         soup = site.soup(site.url_of(file))
@@ -35,8 +35,10 @@ def test_only_the_search_and_subscribe_pages_load_scripts(site):
         assert all(s.get("src") and not s.string for s in scripts), file
         if scripts:
             with_scripts.add(site.url_of(file)[len(site.siteurl):])
-    # The subscribe pages' script only adds Copy buttons (tests/test_feed_links.py).
-    assert with_scripts == set(SEARCH_PAGES.values()) | {"/nl/volg-ons/", "/en/subscribe/"}
+    # The script of the subscribe and agenda pages only adds Copy buttons to the
+    # addresses of feeds and calendars (tests/test_feed_links.py).
+    assert with_scripts == set(SEARCH_PAGES.values()) | {"/nl/volg-ons/", "/en/subscribe/",
+                                                         "/nl/agenda/", "/en/agenda/"}
 
 
 def test_search_index_has_one_index_per_language(site):
