@@ -38,14 +38,12 @@ html: $(STAMP) ## Build the site into output/ for local preview (stops on any co
 	SITEURL="$(SITEURL)" "$(PY)" tools/build.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
 
 .PHONY: serve
-serve: html ## Build, then serve output/ at http://localhost:$(PORT)/
-	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C stops)"
-	"$(PELICAN)" --listen -o "$(OUTPUTDIR)" -p $(PORT) -b $(HOST) -s "$(CONFFILE)"
+serve: $(STAMP) ## Preview at http://localhost:$(PORT)/: rebuilds on every save, reloads the browser
+	@SITEURL="$(SITEURL)" exec "$(PY)" tools/serve.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" \
+		-s "$(CONFFILE)" --host "$(HOST)" --port "$(PORT)"
 
 .PHONY: devserver
-devserver: $(STAMP) ## Serve at http://localhost:$(PORT)/ and rebuild when content or theme change
-	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" \
-		--autoreload --listen -p $(PORT) -b $(HOST)
+devserver: serve ## The same as make serve
 
 .PHONY: publish
 publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.io/portal make publish
