@@ -147,15 +147,18 @@ def run_pelican(settings_file, content, output, collect, strict, previous):
     return keep
 
 
-def swap_in(new, output, keep=()):
+def swap_in(new, output, keep=(), swapped=None):
     """Replace `output` by `new`; the old folder goes only after the swap.
 
     Entries named in `keep` (Pelican's OUTPUT_RETENTION, e.g. `.git`) move
-    over from the old folder into the new one first.
+    over from the old folder into the new one first. `swapped` is called as
+    soon as the new folder is in place, before the old one is removed.
     """
     output = Path(output)
     if not output.exists():
         os.rename(new, output)
+        if swapped:
+            swapped()
         return
     for name in keep:
         source, target = output / name, Path(new) / name
@@ -171,6 +174,8 @@ def swap_in(new, output, keep=()):
     except OSError:
         os.rename(old, output)
         raise
+    if swapped:
+        swapped()
     shutil.rmtree(old)
 
 
@@ -200,11 +205,15 @@ def main(argv=None):
     return 0
 
 
-def build_site(settings="pelicanconf.py", content="content", output="output", strict=False):
+def build_site(settings="pelicanconf.py", content="content", output="output", strict=False,
+               swapped=None):
     """Build as the command line does, without printing: returns the exit
     status (0: built and swapped in; 1: problems, `output` unchanged; 2: the
-    build could not start) and every Problem of the run, in the order printed."""
-    args = argparse.Namespace(settings=settings, content=content, output=output, strict=strict)
+    build could not start) and every Problem of the run, in the order printed.
+    `swapped(problems)` is called once the new output is in place (the
+    previous one is removed after it)."""
+    args = argparse.Namespace(settings=settings, content=content, output=output, strict=strict,
+                              swapped=swapped)
     if not Path(content).is_dir():
         return 2, [Problem(logging.CRITICAL, content, "folder", "the content folder does not exist")]
     os.environ.setdefault("TZ", "Europe/Brussels")
@@ -266,7 +275,8 @@ def report_and_swap(records, crash, args, tmp, output, keep):
     errors = [p for p in problems if p.level >= logging.ERROR]
     if errors or (args.strict and problems):
         return 1, problems
-    swap_in(tmp, output, keep)
+    swapped = getattr(args, "swapped", None)
+    swap_in(tmp, output, keep, swapped and (lambda: swapped(problems)))
     return 0, problems
 
 

@@ -67,6 +67,7 @@ def builder_main(args):
     for line in sys.stdin:
         if line.strip() != "build":
             continue
+        reap_children()
         answer.write(json.dumps(build_in_child(args)) + "\n")
         answer.flush()
 
@@ -83,9 +84,16 @@ def build_in_child(args):
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)  # Pelican's own summary line
-            result = run_build(args)
-            with os.fdopen(write_end, "w") as out:
-                out.write(json.dumps(result))
+            out = os.fdopen(write_end, "w")
+
+            def answer(result):
+                # As soon as the new site is served: removing the old output
+                # folder (thousands of folders for a large site) goes on after.
+                if not out.closed:
+                    out.write(json.dumps(result))
+                    out.close()
+
+            answer(run_build(args, answer))
         except BaseException:  # noqa: BLE001 - reported by the parent
             import traceback
 
@@ -96,7 +104,8 @@ def build_in_child(args):
     os.close(write_end)
     with os.fdopen(read_end) as source:
         data = source.read()
-    os.waitpid(pid, 0)
+    _children.append(pid)
+    reap_children(wait=not data)
     if not data:
         return {"status": 1, "written": None, "seconds": time.perf_counter() - started,
                 "problems": [{"path": "(site)", "field": "build", "level": "error",
@@ -107,7 +116,17 @@ def build_in_child(args):
     return result
 
 
-def run_build(args):
+_children = []  # build processes that may still be removing an old output folder
+
+
+def reap_children(wait=False):
+    for pid in list(_children):
+        done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        if done:
+            _children.remove(pid)
+
+
+def run_build(args, answer):
     import build
 
     written = {}
@@ -121,9 +140,13 @@ def run_build(args):
     counter = logging.getLogger("fastbuild.writing")
     counter.setLevel(logging.INFO)
     counter.addHandler(Count())
-    status, problems = build.build_site(args.settings, args.content, args.output)
-    return {"status": status, "written": written.get("pages"),
-            "problems": [p.record() for p in problems]}
+    def result(status, problems):
+        return {"status": status, "written": written.get("pages"),
+                "problems": [p.record() for p in problems]}
+
+    status, problems = build.build_site(args.settings, args.content, args.output,
+                                        swapped=lambda found: answer(result(0, found)))
+    return result(status, problems)
 
 
 class Builder:
@@ -533,6 +556,15 @@ class PreviewServer(ThreadingHTTPServer):
 # --- Watching and the terminal ---------------------------------------------------
 
 
+def remove_leftovers(output):
+    """Old output folders whose removal a stopped preview interrupted."""
+    import shutil
+
+    output = Path(output).resolve()
+    for old in output.parent.glob(f"{output.name}.old-*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def watched_folders(args):
     from pelican.settings import read_settings
 
@@ -617,6 +649,7 @@ def main(argv=None):
         print(f"make serve: port {args.port} on {args.host} is not free ({error.strerror}); "
               f"stop what uses it or choose another: make serve PORT=8001", file=sys.stderr)
         return 2
+    remove_leftovers(args.output)
     builder = Builder(args)
     changes = queue.Queue()
     threads = []
