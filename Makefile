@@ -38,14 +38,12 @@ html: $(STAMP) ## Build the site into output/ for local preview (stops on any co
 	SITEURL="$(SITEURL)" "$(PY)" tools/build.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)"
 
 .PHONY: serve
-serve: html ## Build, then serve output/ at http://localhost:$(PORT)/
-	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C stops)"
-	"$(PELICAN)" --listen -o "$(OUTPUTDIR)" -p $(PORT) -b $(HOST) -s "$(CONFFILE)"
+serve: $(STAMP) ## Preview at http://localhost:$(PORT)/: rebuilds on every save, reloads the browser
+	@SITEURL="$(SITEURL)" exec "$(PY)" tools/serve.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" \
+		-s "$(CONFFILE)" --host "$(HOST)" --port "$(PORT)"
 
 .PHONY: devserver
-devserver: $(STAMP) ## Serve at http://localhost:$(PORT)/ and rebuild when content or theme change
-	SITEURL="$(SITEURL)" "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" \
-		--autoreload --listen -p $(PORT) -b $(HOST)
+devserver: serve ## The same as make serve
 
 .PHONY: publish
 publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.io/portal make publish
@@ -58,8 +56,20 @@ publish: $(STAMP) ## Build for the public site: SITEURL=https://example.github.i
 clean: ## Remove output/ and caches
 	rm -rf "$(OUTPUTDIR)" __pycache__ .pytest_cache cache
 
+# npm writes this file on every install: older than package-lock.json means stale.
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: node-tools
+node-tools: ## Install the npm test tools from package-lock.json when missing or stale
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm is not installed: the accessibility and HTML validation tests will be skipped" >&2; \
+	elif [ ! -f "$(NODE_STAMP)" ] || [ package-lock.json -nt "$(NODE_STAMP)" ]; then \
+		echo "npm ci: node_modules is missing or older than package-lock.json"; \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	fi
+
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite
+test: $(STAMP) node-tools ## Run the whole test suite
 	"$(PY)" -m pytest
 
 .PHONY: expected

@@ -18,7 +18,13 @@ after the other, and the median is shown: on a shared machine one run can be
 slowed by others. Wall time and CPU time are printed as a table, with the peak
 memory of the builds (the process and its children, summed as proportional set
 size), which is sampled in runs of their own so that the sampling does not slow
-the timed runs; the last line sums it up for the largest N.
+the timed runs; the next line sums it up for the largest N.
+
+A timed build that reports an error stops the benchmark with its log.
+
+The last line is the live preview (tools/serve.py): seconds from saving a news
+item to the reload event the open browser tab gets, the median of five saves,
+for the real site and for the largest N.
 """
 
 import os
@@ -47,6 +53,10 @@ WORDS = {
 DOMAINS = ["high-tech", "biobased", "mobility"]
 PARTNERS = ["brainport", "metropoolregio-eindhoven", "pom-antwerpen", "pom-limburg",
             "streekplatform-kempen"]
+# A timed build that logs an error fails the benchmark (Pelican exits non-zero):
+# a build that dropped content must not be timed as a good one.
+REPORT_ERRORS = ["--fatal", "errors", "--log-handler", "plain"]
+PREVIEW_EDITS = 5
 MARKDOWN_ONLY = """
 import sys, pathlib, markdown
 md = markdown.Markdown(extensions=["extra", "toc"], output_format="html5")
@@ -180,11 +190,11 @@ def bench(n, work, runs=5):
     generate(plain / "content", n, real=False)
 
     def plain_build(output):
-        return [BIN / "pelican", "content", "-o", output, "-q"]
+        return [BIN / "pelican", "content", "-o", output, *REPORT_ERRORS]
 
     def our_build(output, cache):
         return [BIN / "pelican", ours / "content", "-o", ours / output,
-                "-s", ROOT / "pelicanconf.py", "--cache-path", ours / cache, "-q"]
+                "-s", ROOT / "pelicanconf.py", "--cache-path", ours / cache, *REPORT_ERRORS]
 
     timed = {"markdown": [], "plain": [], "cold": [], "warm": []}
     for number in range(1, runs + 1):
@@ -207,7 +217,78 @@ def bench(n, work, runs=5):
     edit(edited, runs + 1)
     row["warm"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
                                 memory=True)["mb"]
+    row["ours"] = ours
     return row
+
+
+def preview_reload(content, edited, work, edits=PREVIEW_EDITS):
+    """Seconds from saving `edited` to the reload event of tools/serve.py,
+    the median of `edits` saves; the preview's first build is not timed."""
+    import http.client
+    import json
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = Path(tempfile.mkdtemp(prefix="preview-", dir=work))
+    env = dict(os.environ, SITEURL=f"http://127.0.0.1:{port}", TZ="Europe/Brussels")
+    log = open(folder / "serve.log", "w+")
+    process = subprocess.Popen(
+        [BIN / "python", ROOT / "tools" / "serve.py", "-s", ROOT / "pelicanconf.py",
+         "-c", content, "-o", folder / "output", "--port", str(port)],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def fail(why):
+        process.terminate()
+        process.wait()
+        log.seek(0)
+        sys.exit(f"bench: preview: {why}\n{log.read()[-3000:]}")
+
+    def status():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/__preview__/status")
+        return json.load(connection.getresponse())
+
+    deadline = time.monotonic() + 600
+    while True:
+        if process.poll() is not None or time.monotonic() > deadline:
+            fail("the preview did not start")
+        try:
+            if status()["build"] >= 1:
+                break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    events = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    events.request("GET", "/__preview__/events")
+    stream = events.getresponse()
+
+    def next_build():
+        while True:
+            line = stream.readline()
+            if not line:
+                fail("the event stream ended")
+            if line.startswith(b"data: "):
+                return int(line[6:])
+
+    shown = next_build()
+    seconds = []
+    try:
+        for number in range(1, edits + 1):
+            time.sleep(0.3)  # saves an editor makes, not one burst
+            start = time.perf_counter()
+            edit(edited, 100 + number)
+            shown = next_build()
+            seconds.append(time.perf_counter() - start)
+            if status()["problems"]:
+                fail(f"the build after edit {number} reported problems: {status()['problems']}")
+    finally:
+        events.close()
+        process.terminate()
+        process.wait()
+        log.close()
+    return statistics.median(seconds)
 
 
 def table(rows):
@@ -241,11 +322,18 @@ def main(argv):
         for n in sizes:
             rows.append(bench(n, Path(tmp), runs))
             print(f"bench: N={n} done", file=sys.stderr, flush=True)
+        site = Path(tmp) / "site"
+        shutil.copytree(ROOT / "content", site)
+        preview_site = preview_reload(site, site / "news" / "delegation.nl.md", Path(tmp))
+        largest = rows[-1]["ours"] / "content"
+        preview_large = preview_reload(largest, largest / "news" / f"bench-{1:05d}.nl.md", Path(tmp))
     print(table(rows))
     last = rows[-1]
     print(f"bench: cold {last['cold']['wall'] / last['plain']['wall']:.2f}x plain pelican, "
           f"warm {last['warm']['wall'] / last['cold']['wall']:.2f}x cold, "
           f"peak {max(last['cold']['mb'], last['warm']['mb']):.0f} MB (N={last['n']})")
+    print(f"preview: edit-to-reload {preview_site:.2f} s at site size, "
+          f"{preview_large:.2f} s at N={last['n']}")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,11 @@ class Problem:
         kind = "error" if self.level >= logging.ERROR else "warning"
         return f"{self.path}: {self.field}: {self.text} ({kind})"
 
+    def record(self):
+        """The problem as plain data, for tools that show it elsewhere (make serve)."""
+        return {"path": self.path, "field": self.field, "message": self.text,
+                "level": "error" if self.level >= logging.ERROR else "warning"}
+
 
 class Collect(logging.Handler):
     """Keeps Pelican's own records of WARNING and above (our plugins' problems
@@ -117,7 +122,7 @@ def to_problems(found, records, content):
     return sorted(problems, key=lambda p: p.path)
 
 
-def run_pelican(settings_file, content, output, collect, strict):
+def run_pelican(settings_file, content, output, collect, strict, previous):
     """Build into `output`; raises StopBuild when content has problems."""
     from pelican import Pelican, signals
     from pelican.settings import read_settings
@@ -126,6 +131,9 @@ def run_pelican(settings_file, content, output, collect, strict):
         settings_file,
         override={"PATH": os.path.abspath(content), "OUTPUT_PATH": os.path.abspath(output)},
     )
+    # The fast path writes into the empty temporary folder only the pages that
+    # changed, and hard-links the others from the current output.
+    settings["FASTBUILD"] = dict(settings.get("FASTBUILD") or {}, previous_output=os.path.abspath(previous))
     pelican = Pelican(settings)
     keep = settings.get("OUTPUT_RETENTION", [])
 
@@ -144,15 +152,18 @@ def run_pelican(settings_file, content, output, collect, strict):
     return keep
 
 
-def swap_in(new, output, keep=()):
+def swap_in(new, output, keep=(), swapped=None):
     """Replace `output` by `new`; the old folder goes only after the swap.
 
     Entries named in `keep` (Pelican's OUTPUT_RETENTION, e.g. `.git`) move
-    over from the old folder into the new one first.
+    over from the old folder into the new one first. `swapped` is called as
+    soon as the new folder is in place, before the old one is removed.
     """
     output = Path(output)
     if not output.exists():
         os.rename(new, output)
+        if swapped:
+            swapped()
         return
     for name in keep:
         source, target = output / name, Path(new) / name
@@ -168,6 +179,8 @@ def swap_in(new, output, keep=()):
     except OSError:
         os.rename(old, output)
         raise
+    if swapped:
+        swapped()
     shutil.rmtree(old)
 
 
@@ -179,12 +192,38 @@ def main(argv=None):
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TZ", "Europe/Brussels")
-    sys.path.insert(0, str(Path(args.settings).resolve().parent))
-    output = Path(args.output).resolve()
     if not Path(args.content).is_dir():
         print(f"{args.content}: folder: the content folder does not exist", file=sys.stderr)
         return 2
+    status, problems = build_site(args.settings, args.content, args.output, args.strict)
+    errors = [p for p in problems if p.level >= logging.ERROR]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if status:
+        print(
+            f"{LOG_PREFIX} {len(errors)} error(s), {len(problems) - len(errors)} warning(s): "
+            f"nothing was published; {args.output}/ is unchanged.",
+            file=sys.stderr,
+        )
+        return status
+    print(f"{LOG_PREFIX} built {args.output}/ ({len(problems)} warning(s)).", file=sys.stderr)
+    return 0
+
+
+def build_site(settings="pelicanconf.py", content="content", output="output", strict=False,
+               swapped=None):
+    """Build as the command line does, without printing: returns the exit
+    status (0: built and swapped in; 1: problems, `output` unchanged; 2: the
+    build could not start) and every Problem of the run, in the order printed.
+    `swapped(problems)` is called once the new output is in place (the
+    previous one is removed after it)."""
+    args = argparse.Namespace(settings=settings, content=content, output=output, strict=strict,
+                              swapped=swapped)
+    if not Path(content).is_dir():
+        return 2, [Problem(logging.CRITICAL, content, "folder", "the content folder does not exist")]
+    os.environ.setdefault("TZ", "Europe/Brussels")
+    sys.path.insert(0, str(Path(settings).resolve().parent))
+    output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{output.name}.tmp-", dir=output.parent))
     tmp.chmod(0o755)
@@ -208,7 +247,8 @@ def build(args, tmp):
         with portal_problems.collecting() as found:
             collect.found = found
             try:
-                keep = run_pelican(args.settings, args.content, tmp, collect, args.strict)
+                keep = run_pelican(args.settings, args.content, tmp, collect, args.strict,
+                                   args.output)
             except StopBuild:
                 pass
             except Exception as error:  # noqa: BLE001 - reported to the author
@@ -235,25 +275,18 @@ def check_text_only(args, collect):
 
 
 def report_and_swap(collect, crash, args, tmp, output, keep):
-    """Print every problem; swap the new build in only when it succeeded."""
+    """Every problem of the run; the new build is swapped in only when it
+    succeeded. Returns (exit status, problems)."""
     problems = to_problems(collect.found, collect.records, args.content)
     if crash is not None:
         problems.append(Problem(logging.CRITICAL, "(site)", "build",
                                 f"the build stopped: {type(crash).__name__}: {crash}"))
     errors = [p for p in problems if p.level >= logging.ERROR]
-    failed = bool(errors) or (args.strict and problems)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if failed:
-        print(
-            f"{LOG_PREFIX} {len(errors)} error(s), {len(problems) - len(errors)} warning(s): "
-            f"nothing was published; {args.output}/ is unchanged.",
-            file=sys.stderr,
-        )
-        return 1
-    swap_in(tmp, output, keep)
-    print(f"{LOG_PREFIX} built {args.output}/ ({len(problems)} warning(s)).", file=sys.stderr)
-    return 0
+    if errors or (args.strict and problems):
+        return 1, problems
+    swapped = getattr(args, "swapped", None)
+    swap_in(tmp, output, keep, swapped and (lambda: swapped(problems)))
+    return 0, problems
 
 
 if __name__ == "__main__":

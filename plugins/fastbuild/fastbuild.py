@@ -41,6 +41,9 @@ DEFAULTS = {
     # New objects before the garbage collector looks for unreachable cycles
     # (Python's default: 700; 0 keeps it).
     "gc_threshold": 50000,
+    # The folder of the previous build when this one writes into an empty one
+    # (tools/build.py sets it): unchanged pages are hard-linked from there.
+    "previous_output": None,
 }
 
 _state = {}

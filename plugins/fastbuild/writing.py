@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 
 from pelican import signals, urlwrappers
 from pelican.contents import Content, Static
@@ -92,8 +93,12 @@ def _files_digest(folders, skip_suffixes=()):
 
 
 def site_digest(settings):
-    """Everything but the Markdown files that can change any page."""
-    simple = {k: v for k, v in settings.items() if k.isupper()}
+    """Everything but the Markdown files that can change any page. Where the
+    pages are written is not part of it: tools/build.py writes into a new
+    temporary folder every time."""
+    simple = {k: v for k, v in settings.items() if k.isupper() and k != "OUTPUT_PATH"}
+    simple["FASTBUILD"] = {k: v for k, v in (settings.get("FASTBUILD") or {}).items()
+                           if k != "previous_output"}
     return fingerprint(
         settings,
         stable(simple),
@@ -276,7 +281,7 @@ class FastWriter(Writer):
         if previous and previous["key"] == key and self._still_valid(previous):
             _run["records"][name] = previous
             _run["skipped"] += 1
-            for path in previous["files"]:
+            for path in _output_files(previous):
                 localcontext = dict(context, output_file=name, **kwargs)
                 signals.content_written.send(path, context=localcontext)
             return None
@@ -290,7 +295,7 @@ class FastWriter(Writer):
         digests = _text_digests()
         if any(digests.get(path) != digest for path, digest in previous["texts"].items()):
             return False
-        return all(os.path.exists(path) for path in previous["files"])
+        return _reuse(previous["files"])
 
     def _write_now(self, name, template, context, args, kwargs, key):
         reads, files = set(), []
@@ -305,7 +310,7 @@ class FastWriter(Writer):
         _run["records"][name] = {
             "key": key,
             "texts": {path: digests.get(path) for path in sorted(reads)},
-            "files": files,
+            "files": [_file_record(path) for path in files],
         }
         _run["written"] += 1
 
@@ -351,9 +356,53 @@ class FastWriter(Writer):
             _run["records"].update(records)
             _run["written"] += len(records)
             for name, template, context, kwargs, key in share:
-                for path in records[name]["files"]:
+                for path in _output_files(records[name]):
                     localcontext = dict(context, output_file=name, **kwargs)
                     signals.content_written.send(path, context=localcontext)
+
+
+def _file_record(path):
+    """A written file as the records keep it: its path below the output folder,
+    size and modification time (to know it again in another folder)."""
+    stat = os.stat(path)
+    return (os.path.relpath(path, _run["output"]), stat.st_size, stat.st_mtime_ns)
+
+
+def _output_files(record):
+    return [os.path.join(_run["output"], entry[0]) for entry in record["files"]]
+
+
+def _reuse(files):
+    """Whether the files of a page are in the output folder, or, hard-linked
+    from the previous build's folder (`previous_output`), can be: only when
+    they are the very files that build wrote (same size and time)."""
+    if not all(isinstance(entry, tuple) and len(entry) == 3 for entry in files):
+        return False  # recorded by an older version
+    missing = []
+    for rel, size, mtime in files:
+        if not os.path.exists(os.path.join(_run["output"], rel)):
+            missing.append(rel)
+    if not missing:
+        return True
+    if not _run["previous_output"]:
+        return False
+    sizes = {rel: (size, mtime) for rel, size, mtime in files}
+    for rel in missing:
+        try:
+            stat = os.stat(os.path.join(_run["previous_output"], rel))
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != sizes[rel]:
+            return False
+    for rel in missing:
+        source, target = (os.path.join(_run["previous_output"], rel),
+                          os.path.join(_run["output"], rel))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)  # pages are never changed in place
+        except OSError:
+            shutil.copy2(source, target)
+    return True
 
 
 def note_written(path, context=None):
@@ -371,7 +420,9 @@ def start(settings, text_digests, use_records, workers):
     _run.clear()
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
-                defer=[] if workers > 1 else None)
+                defer=[] if workers > 1 else None,
+                output=os.path.abspath(settings["OUTPUT_PATH"]),
+                previous_output=(settings.get("FASTBUILD") or {}).get("previous_output"))
 
 
 def finish(settings, keep, writer=None):
