@@ -115,6 +115,7 @@ PLUGINS = [
     "l10n",
     "typography",
     "figures",
+    "images",
 
     # Content model and validation
     "validation",
@@ -150,9 +151,14 @@ CACHE_CONTENT = False
 # tools/build.py builds into a temporary folder and swaps it in for output/
 # only when the build succeeded; these entries of the old output/ are kept.
 OUTPUT_RETENTION = [".git"]
+# Lead image fields of plugins/images, allowed in every kind of content.
+VALIDATION = {"extra_fields": ["image", "image_alt", "image_caption", "image_credit"]}
 
 
 # --- Theme ------------------------------------------------------------------
+# Responsive images, lead images and share cards (plugins/images). The
+# defaults fit; IMAGES overrides single keys, e.g. {"widths": [480, 960]}.
+IMAGES = {}
 
 
 # --- Feeds and newsletter editions ------------------------------------------

@@ -66,11 +66,12 @@ def test_an_edition_must_name_existing_news(fixture_site):
         "check the name"]
 
 
-def test_an_image_without_description_is_a_warning(fixture_site):
+def test_an_image_without_description_is_an_error(fixture_site):
     files = pair()
     files["news/x.nl.md"] = page("X", "![](https://example.org/a.png)", date="2026-03-18", summary="K.")
     site = fixture_site(files)
-    assert any("news/x.nl.md: image: an image has no description" in p for p in problems(site))
+    assert any("news/x.nl.md: image: an image has no description" in p
+               for p in problems(site, logging.ERROR))
 
 
 def test_a_file_name_without_language_is_named(tmp_path):
