@@ -32,6 +32,7 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from html import escape, unescape
 
@@ -57,7 +58,7 @@ DEFAULTS = {
     "sizes": "(min-width: 46rem) 44rem, calc(100vw - 2rem)",
     # The small crop for news cards, lists and search results (and twice that).
     "thumb": [320, 180],
-    "thumb_sizes": "10rem",
+    "thumb_sizes": "(min-width: 40rem) 10rem, 6rem",
     # Share cards (og:image), and the cards drawn for pages without an image.
     "card": [1200, 630],
     "cards": True,
@@ -254,8 +255,17 @@ class Build:
         if conf["workers"] > 1 and len(jobs) >= conf["min_jobs_for_workers"]:
             # Spawned, not forked: the build process may run threads by now.
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=conf["workers"], mp_context=context) as pool:
-                list(pool.map(process.run_job, jobs, chunksize=8))
+            # A spawned process imports this plugin again: from Pelican's plugin folder.
+            plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            added = plugins not in sys.path
+            if added:
+                sys.path.append(plugins)
+            try:
+                with ProcessPoolExecutor(max_workers=conf["workers"], mp_context=context) as pool:
+                    list(pool.map(process.run_job, jobs, chunksize=8))
+            finally:
+                if added:
+                    sys.path.remove(plugins)
         else:
             for job in jobs:
                 process.run_job(job)
@@ -309,9 +319,13 @@ def image_rel(src, item_rel, folder):
     """The content-relative path of an image `src` written in `item_rel`, or
     None when it is not one of ours."""
     match = LINK_PREFIX.match(src)
+    path = src[match.end():] if match else src
+    path = path.split("?", 1)[0].split("#", 1)[0]
     if not match:
-        return None
-    path = src[match.end():].split("?", 1)[0].split("#", 1)[0]
+        # Written without {static}: a path from the content folder.
+        if not path.lstrip("/").startswith(folder + "/"):
+            return None
+        path = "/" + path.lstrip("/")
     if path.startswith("/"):
         rel = posixpath.normpath(path.lstrip("/"))
     else:
@@ -366,7 +380,10 @@ def upgrade_html(build, html, item_rel):
             return match[0]
         facts = build.source(rel)
         if facts is None:
-            return match[0]  # the validation plugin names the missing file
+            if not LINK_PREFIX.match(attrs.get("src", "")):  # {static} links: validation
+                problem(build, item_rel, "image", f"there is no image {rel} in the content "
+                        "folder; check the file name and folder")
+            return match[0]
         if "error" in facts:
             problem(build, item_rel, "image", f"{rel} is not an image that can be read "
                     f"({facts['error']}); save it again as JPEG or PNG")
@@ -482,6 +499,22 @@ def _all_items(generators):
     return list({id(item): item for item in items}.values())
 
 
+def resolve_leads(generator):
+    """article/page_generator_finalized: the lead image of every item, before
+    any plugin looks at the items as a whole (search, feeds, templates)."""
+    if not _listed(generator.settings):
+        return
+    build = _current(generator.settings)
+    items = sorted(_all_items([generator]), key=lambda i: i.relative_source_path)
+    # Translations share one Image (paired by the bilingual plugin's key).
+    groups = {}
+    for item in items:
+        groups.setdefault(getattr(item, "translation_key", None) or id(item), []).append(item)
+    for item in items:
+        item.lead_image = resolve_lead(
+            build, item, groups[getattr(item, "translation_key", None) or id(item)])
+
+
 def prepare(generators):
     """all_generators_finalized: lead images and share cards of every page,
     then the images made (in worker processes when there are many)."""
@@ -491,13 +524,9 @@ def prepare(generators):
     build = _current(settings)
     context = generators[0].context
     items = sorted(_all_items(generators), key=lambda i: i.relative_source_path)
-    # Translations share one Image (paired by the bilingual plugin's key).
-    groups = {}
     for item in items:
-        groups.setdefault(getattr(item, "translation_key", None) or id(item), []).append(item)
-    for item in items:
-        item.lead_image = resolve_lead(
-            build, item, groups[getattr(item, "translation_key", None) or id(item)])
+        if not hasattr(item, "lead_image"):
+            item.lead_image = None
     cards = {}
     drawn = build.conf["cards"]
     if drawn:
@@ -623,6 +652,8 @@ def register():
     signals.initialized.connect(use_figure_markup)
     signals.content_object_init.connect(upgrade_content)
     signals.static_generator_finalized.connect(leave_out_originals)
+    signals.article_generator_finalized.connect(resolve_leads)
+    signals.page_generator_finalized.connect(resolve_leads)
     signals.all_generators_finalized.connect(prepare)
     signals.generator_init.connect(install)
     signals.finalized.connect(publish)
