@@ -280,6 +280,25 @@ class Build:
             os.replace(self.index_file + ".tmp", self.index_file)
 
     def write_output(self, output_path):
+        # Files an earlier build published into this output folder that are
+        # no longer needed (a changed title draws a new card) are removed.
+        listing = os.path.join(self.cache, "published.json")
+        try:
+            with open(listing, encoding="utf-8") as handle:
+                before = json.load(handle)
+        except (OSError, ValueError):
+            before = {}
+        root = os.path.abspath(output_path)
+        for out in sorted(set(before.get(root, [])) - set(self.publish)):
+            try:
+                os.remove(os.path.join(output_path, out))
+            except OSError:
+                pass
+        before[root] = sorted(self.publish)
+        os.makedirs(self.cache, exist_ok=True)
+        with open(listing + ".tmp", "w", encoding="utf-8") as handle:
+            json.dump(before, handle, sort_keys=True, indent=0)
+        os.replace(listing + ".tmp", listing)
         for out, cached in sorted(self.publish.items()):
             target = os.path.join(output_path, out)
             if os.path.exists(target) and os.path.getsize(target) == os.path.getsize(cached):
