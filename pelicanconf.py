@@ -120,6 +120,7 @@ PLUGINS = [
     "l10n",
     "typography",
     "figures",
+    "images",
 
     # Content model and validation
     "validation",
@@ -161,6 +162,9 @@ OUTPUT_RETENTION = [".git"]
 
 
 # --- Theme ------------------------------------------------------------------
+# Responsive images, lead images and share cards (plugins/images). The
+# defaults fit; IMAGES overrides single keys, e.g. {"widths": [480, 960]}.
+IMAGES = {}
 
 
 # --- Feeds and newsletter editions ------------------------------------------

@@ -70,13 +70,13 @@ def test_an_edition_must_name_existing_news(fixture_site):
          "there is no file news/charter-signing.<language>.md; check the name")]
 
 
-def test_an_image_without_description_is_a_warning(fixture_site):
+def test_an_image_without_description_is_an_error(fixture_site):
     files = pair()
     files["news/x.nl.md"] = page("X", "![](https://example.org/a.png)", date="2026-03-18", summary="K.")
     site = fixture_site(files)
     assert problems(site) == [
         ("news/x.nl.md", "image", "an image has no description: write what it shows between "
-         "the brackets, ![like this](...)")]
+         "the brackets, ![like this](...), or ![-](...) for a purely decorative picture")]
 
 
 def test_a_file_name_without_language_is_named(tmp_path):

@@ -13,6 +13,10 @@ real pages, partners and domains, and measures, each in a fresh process:
 - cold: our full configuration into an empty output and cache folder;
 - warm: the same again after editing one news item.
 
+Then it builds the real site with BENCH_IMAGES (default 200) news items that
+each have a lead photo, cold and again with nothing changed, and prints
+`images: <s> s cold, <s> s warm for 200 images`.
+
 Each is measured BENCH_RUNS times (default 5), in rounds that run them one
 after the other, and the median is shown: on a shared machine one run can be
 slowed by others. Wall time and CPU time are printed as a table, with the peak
@@ -51,6 +55,7 @@ WORDS = {
            "future space accessibility employment entrepreneurs campus").split(),
 }
 DOMAINS = ["high-tech", "biobased", "mobility"]
+IMAGE_COUNT = int(os.environ.get("BENCH_IMAGES", "200"))
 PARTNERS = ["brainport", "metropoolregio-eindhoven", "pom-antwerpen", "pom-limburg",
             "streekplatform-kempen"]
 # A timed build that logs an error fails the benchmark (Pelican exits non-zero):
@@ -291,6 +296,42 @@ def preview_reload(content, edited, work, edits=PREVIEW_EDITS):
     return statistics.median(seconds)
 
 
+def bench_images(work, count=200):
+    """Cold and warm build of the real site plus `count` news items, each
+    with its own lead photo (1600x1067 JPEG, made here): the price of making
+    every image's widths, formats and share card, and of finding them all in
+    the cache on the next build."""
+    from PIL import Image
+
+    env = dict(os.environ, SITEURL="http://localhost:8000", TZ="Europe/Brussels")
+    site = work / "images"
+    content = site / "content"
+    for kind in REAL_KINDS:
+        if (ROOT / "content" / kind).exists():
+            shutil.copytree(ROOT / "content" / kind, content / kind)
+    (content / "images").mkdir(parents=True, exist_ok=True)
+    for number in range(1, count + 1):
+        rng = random.Random(number)
+        bands = [Image.linear_gradient("L").rotate(rng.randrange(360)).resize((1600, 1067))
+                 for _ in range(3)]
+        noise = Image.effect_noise((1600, 1067), 40)
+        photo = Image.merge("RGB", [Image.blend(band, noise, 0.3) for band in bands])
+        photo.save(content / "images" / f"bench-{number:03d}.jpg", quality=90)
+        for lang in LANGS:
+            alt = {"nl": f"Testbeeld {number}", "en": f"Test picture {number}"}[lang]
+            text = news_item(number, lang, count).replace(
+                "Summary:", f"Image: images/bench-{number:03d}.jpg\nImage_alt: {alt}\nSummary:", 1)
+            (content / "news" / f"bench-{number:05d}.{lang}.md").write_text(text, "utf-8")
+
+    def build():
+        return [BIN / "pelican", content, "-o", site / "output", "-s", ROOT / "pelicanconf.py",
+                "--cache-path", site / "cache", *REPORT_ERRORS]
+
+    cold = measure(build(), ROOT, env)["wall"]
+    warm = measure(build(), ROOT, env)["wall"]
+    return cold, warm
+
+
 def table(rows):
     """Wall time first; CPU time (all processes) in brackets."""
     def cell(m):
@@ -327,6 +368,7 @@ def main(argv):
         preview_site = preview_reload(site, site / "news" / "delegation.nl.md", Path(tmp))
         largest = rows[-1]["ours"] / "content"
         preview_large = preview_reload(largest, largest / "news" / f"bench-{1:05d}.nl.md", Path(tmp))
+        images = bench_images(Path(tmp), IMAGE_COUNT)
     print(table(rows))
     last = rows[-1]
     print(f"bench: cold {last['cold']['wall'] / last['plain']['wall']:.2f}x plain pelican, "
@@ -334,6 +376,7 @@ def main(argv):
           f"peak {max(last['cold']['mb'], last['warm']['mb']):.0f} MB (N={last['n']})")
     print(f"preview: edit-to-reload {preview_site:.2f} s at site size, "
           f"{preview_large:.2f} s at N={last['n']}")
+    print(f"images: {images[0]:.1f} s cold, {images[1]:.1f} s warm for {IMAGE_COUNT} images")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urljoin
 
-from feedgenerator import Atom1Feed, Rss201rev2Feed
+from feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from markupsafe import Markup
 from pelican import signals
@@ -263,6 +263,10 @@ def build_feed(feed, index, labels, settings):
             unique_id=link,
             categories=[d.title for d in getattr(item, "domain_items", [])],
         )
+        lead = getattr(item, "lead_image", None)  # plugins/images
+        if lead:
+            image = lead["enclosure"]
+            common["enclosures"] = [Enclosure(image["url"], str(image["length"]), image["type"])]
         if feed.format == "rss":
             generated.add_item(description=content, unique_id_is_permalink=True, **common)
         else:
@@ -305,6 +309,7 @@ def feed_key(feed, index, labels, settings, site):
         digest.update(repr((
             item.url, item.title, item.date.isoformat(), _item_author(item, settings),
             [d.title for d in getattr(item, "domain_items", [])], item.metadata.get("summary"),
+            (getattr(item, "lead_image", None) or {}).get("enclosure"),
         )).encode())
         text = compat.body(item) or ""
         digest.update(text.encode("utf-8", "surrogatepass") + b"\0")

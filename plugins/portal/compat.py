@@ -47,7 +47,7 @@ def _missing():
     missing = []
     for owner, name in ((MarkdownReader, "_parse_metadata"), (Content, "get_relative_source_path"),
                         (Content, "get_static_links"), (urlwrappers, "slugify"),
-                        (pelican_readers.Readers, "read_file")):
+                        (pelican_readers.Readers, "read_file"), (Content, "_update_content")):
         if not hasattr(owner, name):
             missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
     for name in ("content", "summary", "url", "save_as"):
@@ -101,6 +101,12 @@ def written_summary(item):
 
 def set_written_summary(item, html):
     item._summary = html
+
+
+def with_link_addresses(item, html):
+    """`html` of `item` with its `{filename}` and `{static}` links filled in,
+    as Pelican does for the page."""
+    return item._update_content(html, item.get_siteurl())
 
 
 def parse_metadata(reader, meta):

@@ -35,11 +35,14 @@ languages_ready = signal("portal_languages_ready")
 # context.
 data_ready = signal("portal_data_ready")
 
-# Fields every kind may carry.
+# Fields every kind may carry; the lead image's (plugins/images) among them.
 COMMON_FIELDS = (
     "title", "slug", "summary", "lang", "status", "template", "single_language",
     "date", "modified", "author", "authors", "order", "save_as", "url",
+    "image", "image_alt", "image_caption", "image_credit",
 )
+# Fields of every kind that are the same in each language.
+COMMON_NEUTRAL = ("image",)
 # Values a field may take, where the list is fixed.
 FIELD_VALUES = {
     "side": ("nl", "be"),
@@ -75,6 +78,10 @@ class Kind:
 
     def section(self, lang):
         return self.sections.get(lang, self.sections.get("*", f"{self.name}/"))
+
+    @property
+    def neutral_fields(self):
+        return tuple(dict.fromkeys(self.neutral + COMMON_NEUTRAL))
 
     @property
     def fields(self):

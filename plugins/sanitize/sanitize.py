@@ -20,7 +20,11 @@ DEFAULTS = {
     "generic_attributes": ["id", "class", "lang", "title", "dir"],
     "generic_attribute_prefixes": ["aria-"],
     # Extra attributes per tag.
-    "attributes": {"a": ["rel"], "img": ["loading"]},
+    "attributes": {"a": ["rel"],
+                   "img": ["loading", "decoding", "fetchpriority", "srcset", "sizes"],
+                   "source": ["type", "srcset", "sizes", "media", "width", "height"]},
+    # Tags allowed on top of nh3's defaults (responsive images, plugins/images).
+    "tags": ["picture", "source"],
 }
 
 DANGERS = [
@@ -42,6 +46,7 @@ def clean(html, conf=DEFAULTS):
         attributes.setdefault(tag, set()).update(names)
     return nh3.clean(
         html,
+        tags=set(nh3.ALLOWED_TAGS) | set(conf["tags"]),
         attributes=attributes,
         generic_attribute_prefixes=set(conf["generic_attribute_prefixes"]),
         link_rel=None,

@@ -72,9 +72,22 @@ get_settings = plugin_settings("SEARCH", DEFAULTS, "search")
 
 
 def body_text(item):
-    """The item's body as rendered, before Pelican fills in link addresses: the
-    words are the same, and the index does not wait for the links."""
-    return compat.body(item) or ""
+    """The item's body as rendered, with the addresses of `{static}` and
+    `{filename}` links filled in, as on the page."""
+    text = compat.body(item) or ""
+    if "{" in text or "|" in text:
+        text = compat.with_link_addresses(item, text)
+    return text
+
+
+def lead_thumb(item):
+    """The small crop of the item's lead image (plugins/images), for results."""
+    lead = getattr(item, "lead_image", None)
+    if not lead:
+        return ""
+    fallback = lead["thumb"]["sets"][lead["thumb"]["fallback"]][0][0]
+    return (f'<img data-pagefind-meta="image[src], image_alt[alt]" src="{escape(fallback)}" '
+            f'alt="{escape(lead["alt"])}">')
 
 
 def summary_source(item):
@@ -100,7 +113,7 @@ def source_page(item, html_lang, date_text, url):
         f"<title>{escape(item.title)}</title></head>"
         f"<body data-pagefind-body{date_attr}>"
         f'<h1 data-pagefind-meta="url:{escape(url)}">{escape(item.title)}</h1>'
-        f"<p>{escape(summary)}</p>{body_text(item)}</body></html>"
+        f"<p>{escape(summary)}</p>{lead_thumb(item)}{body_text(item)}</body></html>"
     )
 
 
@@ -155,7 +168,7 @@ def source_pages(context, settings, needed=None):
             digest = hashlib.sha256(version)
             for name, item, date_text, url in entries:
                 for text in (name, url, item.title, summary_source(item), date_text, html_lang,
-                             body_text(item)):
+                             lead_thumb(item), body_text(item)):
                     digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
             part, digest = f"{lang}-{number}", digest.hexdigest()
             pages = None

@@ -101,6 +101,10 @@ def main_entity(doc, context):
         entity = dict(doc.schema_entity)  # worked out by the plugin of its kind (agenda)
     else:
         return None
+    # The share card of plugins/images: the lead image cropped, or a drawn card.
+    card = (context.get("share_cards") or {}).get(doc.url)
+    if card and kind == "news":
+        entity["image"] = [card["url"]]
     if description:
         entity["description"] = str(description)
     return entity

@@ -192,7 +192,7 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     check_links(out, rel, body, settings["PATH"])
     if IMAGE_WITHOUT_ALT.search(body):
         report(out, rel, "image", "an image has no description: write what it shows between "
-               "the brackets, ![like this](...)", logging.WARNING)
+               "the brackets, ![like this](...), or ![-](...) for a purely decorative picture")
 
 
 def _items(generators):

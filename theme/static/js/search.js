@@ -54,6 +54,17 @@ function resultItem(data) {
   link.textContent = data.meta.title || href;
   heading.append(link);
   item.append(heading);
+  // The lead image's small crop, when the item has one (its alt text is in the index).
+  if (data.meta.image) {
+    const image = document.createElement("img");
+    image.className = "search-result__image";
+    image.src = data.meta.image;
+    image.alt = data.meta.image_alt || "";
+    image.width = 160;
+    image.height = 90;
+    image.loading = "lazy";
+    item.append(image);
+  }
   if (data.meta.date) {
     const date = document.createElement("p");
     date.className = "search-result__date";
