@@ -12,10 +12,12 @@ def problems(site, level=logging.WARNING):
 
 
 def pair(kind="news", **meta):
+    """An item in Dutch and English; the English file leaves the language-neutral
+    fields (Date) to the Dutch one."""
     base = {"date": "2026-03-18", "summary": "Kort."} if kind in ("news", "editions") else {"summary": "Kort."}
     return {
         f"{kind}/x.nl.md": page("X", **dict(base, **meta)),
-        f"{kind}/x.en.md": page("X", **base),
+        f"{kind}/x.en.md": page("X", summary="Short."),
     }
 
 
@@ -31,11 +33,10 @@ def test_a_partial_modified_date_is_an_error(fixture_site):
          "write year-month-day, e.g. 2026-03-18")]
 
 
-def test_a_misspelt_field_is_a_warning_with_a_suggestion(fixture_site):
+def test_a_misspelt_field_is_an_error_with_a_suggestion(fixture_site):
     site = fixture_site(pair(domain="mobility"))
-    assert problems(site) == [
+    assert problems(site, logging.ERROR) == [
         ("news/x.nl.md", "domain", "this field is not used for news; did you mean Domains?")]
-    assert problems(site, logging.ERROR) == []
 
 
 def test_fields_of_other_features_can_be_allowed(fixture_site):

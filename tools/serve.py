@@ -324,6 +324,12 @@ DUTCH = [
     (r"the file could not be read; check its metadata lines at the top",
      "het bestand kon niet worden gelezen; controleer de regels met gegevens bovenaan"),
     (r"this field is missing", "dit veld ontbreekt"),
+    (r"(?P<own>'.*') here but (?P<base>'.*') in (?P<source>\S+); (?P<name>\w+) is the same in "
+     r"every language: write it once, in \S+, or the same in both files",
+     "hier {own} maar {base} in {source}; {name} is in elke taal hetzelfde: schrijf het één "
+     "keer, in {source}, of in beide bestanden hetzelfde"),
+    (r"the (?P<name>\w+) line is missing or empty; add '(?P<line>[^']*)' here or in (?P<source>\S+)",
+     "de regel {name} ontbreekt of is leeg; zet '{line}' hier of in {source}"),
 ]
 DUTCH = [(re.compile(pattern + "$"), text) for pattern, text in DUTCH]
 

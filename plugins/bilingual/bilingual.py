@@ -17,7 +17,9 @@ from operator import attrgetter
 from pelican import signals
 from pelican.contents import Article, Page, Static
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
+from pelican.utils import get_date, set_date_tzinfo
 from portal import model, problems
+from portal.cache import file_stamp
 
 PLUGIN = "bilingual"
 
@@ -91,11 +93,57 @@ def init_content(content):
     content.single_language = str(
         content.metadata.get("single_language", "")
     ).lower() in {"true", "yes", "1"}
+    if kind in kinds:
+        inherit_neutral_fields(content, kinds[kind])
     if "template" not in content.metadata and kind in kinds and kinds[kind].template:
         content.template = kinds[kind].template
     if content.translation_key == home:
         content.override_url = f"{lang}/"
         content.override_save_as = f"{lang}/index.html"
+
+
+_source_fields = {}  # path -> (file stamp, metadata lines) of default-language files
+
+
+def _metadata_of(path):
+    """The metadata lines of a content file, read again only when it changed."""
+    try:
+        stamp = file_stamp(path)
+    except OSError:
+        return {}
+    known = _source_fields.get(path)
+    if known is None or known[0] != stamp:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            known = _source_fields[path] = (stamp, model.read_metadata(handle.read())[0])
+    return known[1]
+
+
+def inherit_neutral_fields(content, kind):
+    """A translation takes the language-neutral fields (Date, Domains,
+    Partners, ...) it does not give itself from the default language's file:
+    an author writes them once. Where both give one, validation checks that
+    they agree."""
+    settings = content.settings
+    default = settings.get("DEFAULT_LANG", "nl")
+    if content.file_lang in (None, default) or not content.source_path:
+        return
+    folder, name = os.path.split(content.source_path)
+    source = os.path.join(folder, f"{name.split('.', 1)[0]}.{default}.{name.rsplit('.', 1)[-1]}")
+    given = _metadata_of(source)
+    for field in kind.neutral_fields:
+        if field in content.metadata or not given.get(field):
+            continue
+        value = given[field]
+        if field in ("date", "modified"):
+            try:
+                value = set_date_tzinfo(get_date(value.replace("_", " ")),
+                                        settings.get("TIMEZONE"))
+            except (ValueError, TypeError):
+                continue  # validation names the wrong date in its own file
+        content.metadata[field] = value
+        setattr(content, field, value)
+        if field == "date":
+            content.locale_date = value.strftime(content.date_format)
 
 
 def _all_items(generators):

@@ -48,6 +48,7 @@ FIELD_VALUES = {
     "side": ("nl", "be"),
     "status": ("published", "hidden", "draft"),
 }
+META_LINE = re.compile(r"^(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)$")
 # Fields whose value is a list of keys: the field -> the kind whose files they name.
 KEY_FIELDS = {"domains": "domains", "partners": "partners", "news": "news", "tips": "tips"}
 
@@ -197,6 +198,37 @@ def content_paths(settings):
     table = kinds(settings)
     return ([k.name for k in table.values() if k.pelican_type == "article"],
             [k.name for k in table.values() if k.pelican_type != "article"])
+
+
+def read_metadata(text):
+    """Metadata lines at the top of a Markdown file: `{lowercase key: raw value}`
+    and the body after them."""
+    meta, lines = {}, text.splitlines()
+    key = None
+    for number, line in enumerate(lines):
+        if not line.strip():
+            return meta, "\n".join(lines[number + 1:])
+        match = META_LINE.match(line)
+        if match:
+            key = match["key"].lower()
+            meta[key] = match["value"].strip()
+        elif key and line.startswith((" ", "\t")):
+            meta[key] += " " + line.strip()
+        else:
+            return meta, "\n".join(lines[number:])
+    return meta, ""
+
+
+def split_keys(value):
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
+def neutral_value(field, value):
+    """A language-neutral field's value as compared between translations: key
+    lists as sets (their order is the author's), others as written."""
+    if field in KEY_FIELDS:
+        return frozenset(split_keys(value))
+    return " ".join(str(value).split())
 
 
 def ignore_matcher(settings):

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 from pelican import signals
 from portal import model, problems
+from portal.model import read_metadata, split_keys
 from portal.cache import Store, file_stamp, fingerprint
 from portal.settings import enabled, plugin_settings
 
@@ -44,7 +45,6 @@ DEFAULTS = {
 FULL_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
 )
-META_LINE = re.compile(r"^(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)$")
 LINK = re.compile(r"(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)([^)\s\"'<>#?]+)")
 IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
@@ -57,29 +57,6 @@ get_settings = plugin_settings("VALIDATION", DEFAULTS, "validation")
 def report(out, path, field, text, level=logging.ERROR):
     """Note one problem; `validate` reports them all together."""
     out.append(problems.Problem("validation", path, field, text, level))
-
-
-def read_metadata(text):
-    """Metadata lines at the top of a Markdown file: `{lowercase key: raw value}`
-    and the body after them."""
-    meta, lines = {}, text.splitlines()
-    key = None
-    for number, line in enumerate(lines):
-        if not line.strip():
-            return meta, "\n".join(lines[number + 1:])
-        match = META_LINE.match(line)
-        if match:
-            key = match["key"].lower()
-            meta[key] = match["value"].strip()
-        elif key and line.startswith((" ", "\t")):
-            meta[key] += " " + line.strip()
-        else:
-            return meta, "\n".join(lines[number:])
-    return meta, ""
-
-
-def split_keys(value):
-    return [key.strip() for key in value.split(",") if key.strip()]
 
 
 def check_links(out, rel, body, root):
@@ -162,7 +139,14 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     meta, body = read_metadata(text.lstrip("\ufeff"))
     schema = model.kinds(settings).get(kind) or model.Kind(kind, {})
     keys = keys or {field: model.keys_of(settings, field) for field in ("domains", "partners")}
+    file_lang = os.path.basename(rel).split(".")[-2] if rel.count(".") >= 2 else None
+    # A translation may leave a language-neutral field to the default
+    # language's file; `check_translations` sees both.
+    inherited = (set(schema.neutral_fields)
+                 if file_lang != settings.get("DEFAULT_LANG", "nl") else set())
     for field in schema.required:
+        if field in inherited:
+            continue
         if not meta.get(field):
             report(out, rel, field, f"the {field.capitalize()} line is missing or empty; add "
                    f"'{field.capitalize()}: ...' at the top of the file")
@@ -175,10 +159,9 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     for field in sorted(set(meta) - allowed):
         close = difflib.get_close_matches(field, sorted(allowed), n=1)
         hint = f"did you mean {close[0].capitalize()}?" if close else "check the spelling"
-        report(out, rel, field, f"this field is not used for {kind}; {hint}", logging.WARNING)
+        report(out, rel, field, f"this field is not used for {kind}; {hint}")
     if MARKUP.search(meta.get("title", "")):
         report(out, rel, "title", "the title contains HTML markup; write the title as plain text")
-    file_lang = os.path.basename(rel).split(".")[-2] if rel.count(".") >= 2 else None
     check_values(out, rel, kind, meta, keys, languages, file_lang)
     for field, folder in (("news", "news"), ("tips", "tips")):
         if field in schema.optional:
@@ -193,6 +176,40 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     if IMAGE_WITHOUT_ALT.search(body):
         report(out, rel, "image", "an image has no description: write what it shows between "
                "the brackets, ![like this](...), or ![-](...) for a purely decorative picture")
+    return {field: meta[field] for field in schema.neutral_fields if meta.get(field)}
+
+
+def check_translations(out, files, neutral, settings):
+    """Language-neutral fields across the versions of one item: a translation
+    inherits them from the default language's file; where both give one, they
+    must be the same. `neutral` is {path: {field: value}} of every file."""
+    default = settings.get("DEFAULT_LANG", "nl")
+    kinds = model.kinds(settings)
+    groups = {}
+    for rel, kind in files:
+        _, key, lang = model.file_parts(rel)
+        groups.setdefault((kind, os.path.dirname(rel), key), {})[lang] = rel
+    for (kind, _, _), versions in sorted(groups.items()):
+        schema = kinds.get(kind)
+        if schema is None:
+            continue
+        source = versions.get(default)
+        base = neutral.get(source, {}) if source else {}
+        for lang, rel in sorted(versions.items(), key=lambda pair: str(pair[0])):
+            if lang == default:
+                continue
+            own = neutral.get(rel, {})
+            for field in schema.neutral_fields:
+                if field in own and field in base and (model.neutral_value(field, own[field])
+                                                       != model.neutral_value(field, base[field])):
+                    report(out, rel, field, f"{own[field]!r} here but {base[field]!r} in {source}; "
+                           f"{field.capitalize()} is the same in every language: write it once, "
+                           f"in {source}, or the same in both files")
+            for field in schema.required:
+                if field in schema.neutral_fields and field not in own and field not in base:
+                    where = f"here or in {source}" if source else "here"
+                    report(out, rel, field, f"the {field.capitalize()} line is missing or "
+                           f"empty; add '{field.capitalize()}: ...' {where}")
 
 
 def _items(generators):
@@ -233,26 +250,29 @@ def check_files(settings, cache=None):
     languages = model.languages(settings)
     keys = {field: model.keys_of(settings, field) for field in ("domains", "partners")}
     cache = {} if cache is None else cache
-    out = []
+    out, neutral = [], {}
     files = model.content_files(settings, conf["extensions"])
     for rel, kind in files:
         path = os.path.join(settings["PATH"], rel)
         stamp = file_stamp(path)
         if rel in cache and cache[rel][2] == stamp:
             out += cache[rel][1]  # not touched since the last build
+            neutral[rel] = cache[rel][3]
             continue
         with open(path, "rb") as handle:
             raw = handle.read()
         digest = hashlib.sha256(kind.encode() + b"\0" + raw).hexdigest()
         if rel in cache and cache[rel][0] == digest:
-            found = cache[rel][1]  # touched, but the same text
+            found, fields = cache[rel][1], cache[rel][3]  # touched, but the same text
         else:
             found = []
-            check_file(found, rel, kind, settings, conf, languages, raw, keys)
-        cache[rel] = (digest, found, stamp)
+            fields = check_file(found, rel, kind, settings, conf, languages, raw, keys) or {}
+        cache[rel] = (digest, found, stamp, fields)
+        neutral[rel] = fields
         out += found
     for rel in set(cache) - {rel for rel, _ in files}:
         del cache[rel]
+    check_translations(out, files, neutral, settings)
     return out, files
 
 
