@@ -89,11 +89,15 @@ translations: $(STAMP) ## Extract interface strings and update the nl/en catalog
 
 # --- Content authors ----------------------------------------------------------
 TITLE ?=
+TITLE_EN ?=
+SLUG_EN ?=
+DATE ?=
 KIND ?= news
 
 .PHONY: newpost
-newpost: $(STAMP) ## New Dutch + English item: make newpost TITLE="Titel" [KIND=news]
-	"$(PY)" tools/newpost.py --kind "$(KIND)" --content "$(INPUTDIR)" "$(TITLE)"
+newpost: $(STAMP) ## New Dutch + English item: make newpost TITLE="Titel" [TITLE_EN="Title"] [SLUG_EN=slug] [DATE=2026-03-18] [KIND=news]
+	"$(PY)" tools/newpost.py --kind "$(KIND)" --content "$(INPUTDIR)" --title-en "$(TITLE_EN)" \
+		--slug-en "$(SLUG_EN)" --date "$(DATE)" "$(TITLE)"
 
 .PHONY: i18n-status
 i18n-status: $(STAMP) ## List items without a counterpart, and counterparts older than their source

@@ -449,14 +449,15 @@ def test_newpost_scaffolds_an_event_pair_that_builds(fixture_site, tmp_path):
     sys.path.insert(0, str(ROOT / "tools"))
     from newpost import scaffold
 
-    paths = scaffold("Infosessie", kind="events", date="2026-05-01", content=tmp_path / "new")
+    paths = scaffold("Infosessie", kind="events", date="2026-05-01", content=tmp_path / "new",
+                     title_en="Information session")
     texts = {path.name: path.read_text("utf-8") for path in paths}
     assert texts["infosessie.nl.md"].splitlines()[:3] == [
         "Title: Infosessie", "Start: 2026-05-01", "End:"]
     site = fixture_site({f"events/{name}": text for name, text in texts.items()},
                         AGENDA={"today": TODAY}, SEARCH={"index": False})
     assert site.errors() == []
-    assert titles(site.soup("en/agenda/"), ".event-card__title a") == ["Infosessie"]
+    assert titles(site.soup("en/agenda/"), ".event-card__title a") == ["Information session"]
 
 
 def test_a_rebuild_on_a_later_day_moves_the_agenda_on(tmp_path, monkeypatch):

@@ -13,12 +13,40 @@ import i18n_status  # noqa: E402
 import newpost  # noqa: E402
 
 
-def test_newpost_scaffolds_a_pair_that_passes_a_strict_build(tmp_path):
-    paths = newpost.scaffold("Nieuwe partner: één", date="2026-03-20", content=tmp_path / "content")
+def test_newpost_writes_neutral_fields_once_and_both_titles(tmp_path):
+    paths = newpost.scaffold("Nieuwe partner: één", date="2026-03-20", content=tmp_path / "content",
+                             title_en="New partner: one", slug_en="new-partner")
     assert [p.name for p in paths] == ["nieuwe-partner-een.nl.md", "nieuwe-partner-een.en.md"]
+    assert paths[0].read_text("utf-8") == (
+        "Title: Nieuwe partner: één\nDate: 2026-03-20\nDomains:\nPartners:\n"
+        "Summary: Vat het bericht hier samen in één zin.\n\n"
+        "Schrijf hier de tekst van het bericht.\n")
+    assert paths[1].read_text("utf-8") == (
+        "Title: New partner: one\nSlug: new-partner\n"
+        "Summary: Sum up the item here in one sentence.\n\nWrite the text of the item here.\n")
+
+
+def test_newpost_placeholders_are_refused_by_publish_and_warned_by_html(tmp_path):
+    paths = newpost.scaffold("Bezoek", date="2026-03-20", content=tmp_path / "content")
+    assert paths[1].read_text("utf-8").startswith("Title: Translate this title: Bezoek\n")
+    strict = run_build(tmp_path, tmp_path / "content", "--strict")
+    assert strict.returncode == 1
+    still = ("this still holds the example text of make newpost; write your own "
+             "(make publish refuses the item until then) (warning)")
+    lines = [line for line in strict.stderr.splitlines() if "example text" in line]
+    assert lines == [f"content/news/bezoek.{lang}.md: {field}: {still}"
+                     for lang, fields in (("en", ("body", "summary", "title")),
+                                          ("nl", ("body", "summary")))
+                     for field in fields]
+    assert not (tmp_path / "output").exists()
+    assert run_build(tmp_path, tmp_path / "content").returncode == 0  # make html: warnings only
+    for path, (title, summary, text) in zip(paths, [("Bezoek", "Kort.", "Tekst."),
+                                                    ("Visit", "Short.", "Text.")]):
+        path.write_text(f"Title: {title}\n" + (f"Date: 2026-03-20\n" if path.name.endswith(
+            ".nl.md") else "") + f"Summary: {summary}\n\n{text}\n", "utf-8")
     result = run_build(tmp_path, tmp_path / "content", "--strict")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "output" / "en" / "news" / "nieuwe-partner-een" / "index.html").is_file()
+    assert (tmp_path / "output" / "en" / "news" / "bezoek" / "index.html").is_file()
 
 
 def test_newpost_never_overwrites(tmp_path):

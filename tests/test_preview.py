@@ -141,14 +141,18 @@ def test_the_open_tab_follows_every_save_and_shows_problems(browser, preview):
     assert len(reloads) >= 2
 
     # An unknown domain: the page says so in Dutch, the English page in English,
-    # and both still show the last good build.
+    # and both still show the last good build. The English file now gives other
+    # Domains than the Dutch one, which is named too.
     edit(source, "Domains: high-tech, biobased", "Domains: high-tech, ruimtevaart")
     overlay = tab.locator(".preview-problems")
     overlay.wait_for(timeout=20000)
     assert overlay.get_attribute("lang") == "nl"
-    assert overlay.locator("h2").inner_text() == "De site is niet bijgewerkt: 1 probleem"
-    cells = overlay.locator("tbody tr").first.locator("td").all_inner_texts()
-    assert cells[0] == NEWS
+    assert overlay.locator("h2").inner_text() == "De site is niet bijgewerkt: 2 problemen"
+    rows = [row.locator("td").all_inner_texts() for row in overlay.locator("tbody tr").all()]
+    assert [row[:2] for row in rows] == [[NEWS.replace(".nl.md", ".en.md"), "domains"],
+                                         [NEWS, "domains"]]
+    assert rows[0][2].startswith("hier 'high-tech, biobased' maar 'high-tech, ruimtevaart' in ")
+    cells = rows[1]
     assert cells[1] == "domains"
     assert cells[2].startswith("onbekend domein 'ruimtevaart'; gebruik een van: ")
     assert cells[2].endswith("(fout)")
@@ -157,8 +161,8 @@ def test_the_open_tab_follows_every_save_and_shows_problems(browser, preview):
     english_overlay = english.locator(".preview-problems")
     english_overlay.wait_for(timeout=20000)
     assert english_overlay.get_attribute("lang") == "en"
-    assert english_overlay.locator("h2").inner_text() == "The site was not updated: 1 problem"
-    english_cells = english_overlay.locator("tbody td").all_inner_texts()
+    assert english_overlay.locator("h2").inner_text() == "The site was not updated: 2 problems"
+    english_cells = english_overlay.locator("tbody tr").nth(1).locator("td").all_inner_texts()
     assert english_cells[:2] == [NEWS, "domains"]
     assert english_cells[2].startswith("unknown domain 'ruimtevaart'; use one of: ")
 

@@ -70,7 +70,7 @@ def test_checking_one_file_names_every_problem_in_it():
                 "add one sentence: it is shown in lists, search results and link previews",
                 logging.WARNING),
         Problem("validation", "news/x.nl.md", "side",
-                "this field is not used for news; check the spelling", logging.WARNING),
+                "this field is not used for news; check the spelling"),
         Problem("validation", "news/x.nl.md", "title",
                 "the title contains HTML markup; write the title as plain text"),
         Problem("validation", "news/x.nl.md", "date", "'2026-02-30' is not a real date; "
@@ -78,8 +78,8 @@ def test_checking_one_file_names_every_problem_in_it():
         Problem("validation", "news/x.nl.md", "domains", "unknown domain 'space'; use one of: "
                 "biobased, high-tech, mobility"),
         Problem("validation", "news/x.nl.md", "link", "the link {filename}/pages/none.nl.md "
-                "points to a file that does not exist; check the file name and folder "
-                "(pages/none.nl.md)"),
+                "points to pages/none.nl.md, which does not exist; check the file name and "
+                "folder"),
     ]
 
 

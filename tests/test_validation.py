@@ -135,3 +135,14 @@ def test_ignored_files_and_relative_paths_are_those_pelican_sees(tmp_path):
     # Kind by kind in the model's order; a folder's files sorted, then its sub-folders.
     assert found == [("news/a.nl.md", "news"), ("news/2026/b.nl.md", "news"),
                      ("pages/top.nl.md", "pages"), ("tips/t.en.markdown", "tips")]
+
+
+def test_a_relative_link_names_the_path_looked_up_and_the_likely_fix(fixture_site):
+    files = pair()
+    files["pages/about.nl.md"] = page("Over", summary="K.", single_language="true")
+    files["news/x.nl.md"] = page("X", "[a]({filename}pages/about.nl.md)", date="2026-03-18",
+                                 summary="K.")
+    assert problems(fixture_site(files), logging.ERROR) == [
+        ("news/x.nl.md", "link", "the link {filename}pages/about.nl.md points to "
+         "news/pages/about.nl.md, which does not exist; did you mean "
+         "{filename}/pages/about.nl.md, from the content folder?")]

@@ -26,6 +26,8 @@ from portal import problems as portal_problems  # noqa: E402
 from portal import settings as portal_settings  # noqa: E402
 
 LOG_PREFIX = "[build]"
+# The language part of a content path: `news/x.nl.md` -> `news/x.md`.
+ITEM = re.compile(r"\.[a-z]{2,3}(\.\w+)$")
 # Pelican's own messages about a content file, reworded for authors. Our
 # validation names the same files with more precise words; these only show
 # when validation did not already name the file.
@@ -119,7 +121,10 @@ def to_problems(found, records, content):
             first = message.strip().splitlines()[0] if message.strip() else message
             problems.append(Problem(record.levelno, "(site)", "build", f"{first} [{os.path.basename(where)}]"))
     # Grouped per file, so an author sees everything about one file together.
-    return sorted(problems, key=lambda p: p.path)
+    # An item's files together, and within them what follows from another
+    # problem (a translation that could not be built) after its cause.
+    return sorted(problems, key=lambda p: (ITEM.sub(r"\1", p.path), p.field == "translation",
+                                           p.path))
 
 
 def run_pelican(settings_file, content, output, collect, strict, previous):

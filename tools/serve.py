@@ -298,10 +298,13 @@ DUTCH = [
      "{value} is geen volledige datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-18"),
     (r"(?P<value>.+) is not a real date; write year-month-day, e.g. 2026-03-18",
      "{value} bestaat niet als datum; schrijf jaar-maand-dag, bijvoorbeeld 2026-03-18"),
-    (r"the link (?P<link>\S+) points to a file that does not exist; check the file name and "
-     r"folder \((?P<path>.+)\)",
-     "de link {link} wijst naar een bestand dat niet bestaat; controleer de bestandsnaam en "
-     "de map ({path})"),
+    (r"the link (?P<link>\S+) points to (?P<path>\S+), which does not exist; check the file "
+     r"name and folder",
+     "de link {link} wijst naar {path}, dat niet bestaat; controleer de bestandsnaam en de map"),
+    (r"the link (?P<link>\S+) points to (?P<path>\S+), which does not exist; did you mean "
+     r"(?P<meant>\S+), from the content folder\?",
+     "de link {link} wijst naar {path}, dat niet bestaat; bedoel je {meant}, vanuit de map "
+     "content?"),
     (r"this field is not used for (?P<kind>[\w-]+); did you mean (?P<name>\w+)\?",
      "dit veld wordt niet gebruikt voor {kind}; bedoel je {name}?"),
     (r"this field is not used for (?P<kind>[\w-]+); check the spelling",

@@ -49,6 +49,17 @@ FIELD_VALUES = {
     "status": ("published", "hidden", "draft"),
 }
 META_LINE = re.compile(r"^(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)$")
+# The texts `make newpost` writes for the author to replace, per language. An
+# item that still holds one is not finished: `make html` warns, `make publish`
+# refuses it.
+PLACEHOLDERS = {
+    "body": {"nl": "Schrijf hier de tekst van het bericht.",
+             "en": "Write the text of the item here."},
+    "summary": {"nl": "Vat het bericht hier samen in één zin.",
+                "en": "Sum up the item here in one sentence."},
+    # Before the Dutch title, in a translation whose title is not given yet.
+    "title": {"nl": "Vertaal deze titel:", "en": "Translate this title:"},
+}
 # Fields whose value is a list of keys: the field -> the kind whose files they name.
 KEY_FIELDS = {"domains": "domains", "partners": "partners", "news": "news", "tips": "tips"}
 
@@ -221,6 +232,16 @@ def read_metadata(text):
 
 def split_keys(value):
     return [key.strip() for key in value.split(",") if key.strip()]
+
+
+def placeholders_in(meta, body):
+    """The fields of an item that still hold a text of `make newpost`."""
+    found = []
+    for field, texts in PLACEHOLDERS.items():
+        text = body if field == "body" else meta.get(field, "")
+        if any(placeholder in text for placeholder in texts.values()):
+            found.append(field)
+    return found
 
 
 def neutral_value(field, value):

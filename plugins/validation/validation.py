@@ -64,10 +64,18 @@ def check_links(out, rel, body, root):
     for match in LINK.finditer(body):
         what = match[1] or match[2]
         target = unquote(match[3])
-        base = root if target.startswith("/") else os.path.join(root, os.path.dirname(rel))
-        if not os.path.exists(os.path.join(base, target.lstrip("/"))):
-            report(out, rel, "link", f"the link {{{what}}}{target} points to a file that does "
-                   f"not exist; check the file name and folder ({target.lstrip('/')})")
+        if target.startswith("/"):
+            looked_up = target.lstrip("/")
+        else:  # relative to the file's own folder
+            looked_up = os.path.normpath(os.path.join(os.path.dirname(rel), target)).replace(
+                os.sep, "/")
+        if os.path.exists(os.path.join(root, looked_up)):
+            continue
+        hint = "check the file name and folder"
+        if not target.startswith("/") and os.path.exists(os.path.join(root, target)):
+            hint = f"did you mean {{{what}}}/{target}, from the content folder?"
+        report(out, rel, "link", f"the link {{{what}}}{target} points to {looked_up}, which "
+               f"does not exist; {hint}")
 
 
 def check_values(out, rel, kind, meta, keys, languages, file_lang):
@@ -176,6 +184,9 @@ def check_file(out, rel, kind, settings, conf, languages, raw=None, keys=None):
     if IMAGE_WITHOUT_ALT.search(body):
         report(out, rel, "image", "an image has no description: write what it shows between "
                "the brackets, ![like this](...), or ![-](...) for a purely decorative picture")
+    for field in model.placeholders_in(meta, body):
+        report(out, rel, field, "this still holds the example text of make newpost; write "
+               "your own (make publish refuses the item until then)", logging.WARNING)
     return {field: meta[field] for field in schema.neutral_fields if meta.get(field)}
 
 
