@@ -100,8 +100,13 @@ newpost: $(STAMP) ## New Dutch + English item: make newpost TITLE="Titel" [TITLE
 		--slug-en "$(SLUG_EN)" --date "$(DATE)" "$(TITLE)"
 
 .PHONY: i18n-status
-i18n-status: $(STAMP) ## List items without a counterpart, and counterparts older than their source
-	"$(PY)" tools/i18n_status.py --content "$(INPUTDIR)"
+i18n-status: $(STAMP) ## List items without a counterpart, and translations behind their Dutch source (STRICT=1: exit 1 then)
+	"$(PY)" tools/i18n_status.py --content "$(INPUTDIR)" $(if $(STRICT),--strict)
+
+.PHONY: i18n-in-step
+i18n-in-step: $(STAMP) ## Record that a translation is in step with its source: make i18n-in-step FILE=content/news/x.en.md
+	@if [ -z "$(FILE)" ]; then echo 'make i18n-in-step: name the translation, e.g. FILE=content/news/x.en.md' >&2; exit 2; fi
+	"$(PY)" tools/i18n_status.py --in-step $(FILE)
 
 
 # --- Theme review -------------------------------------------------------------

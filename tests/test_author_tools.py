@@ -81,5 +81,53 @@ def test_i18n_status_lists_missing_and_outdated_counterparts(tmp_path):
     report = i18n_status.status(tmp_path / "content")
     assert report["nl"]["missing"] == [(news / "b.nl.md", "en")]
     assert report["en"]["missing"] == []
-    assert report["en"]["older"] == [(news / "a.en.md", news / "a.nl.md")]
+    assert report["en"]["older"] == [(news / "a.en.md", news / "a.nl.md", "changed later")]
     assert report["nl"]["older"] == []
+
+
+def test_a_translation_marked_in_step_settles_until_its_source_changes(tmp_path):
+    news = tmp_path / "content" / "news"
+    news.mkdir(parents=True)
+    (news / "a.nl.md").write_text("Title: A\n\nTekst.\n")
+    (news / "a.en.md").write_text("Title: A\n\nText.\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (news / "a.nl.md").write_text("Title: A\n\nNieuwe tekst.\n")
+    git(tmp_path, "commit", "-qam", "source", when="2026-03-19T12:00:00+00:00")
+
+    def strict():
+        return i18n_status.main(["--content", str(tmp_path / "content"), "--strict"])
+
+    assert strict() == 1
+    # The translator brings the English file in step and marks it; then commits it.
+    (news / "a.en.md").write_text("Title: A\n\nNew text.\n")
+    assert i18n_status.main(["--in-step", str(news / "a.en.md")]) == 0
+    source_commit = subprocess.run(["git", "log", "-1", "--format=%h", "--", "a.nl.md"],
+                                   cwd=news, capture_output=True, text=True).stdout.strip()
+    assert (news / "a.en.md").read_text() == (
+        f"Title: A\nIn_step_with: {source_commit}\n\nNew text.\n")
+    git(tmp_path, "commit", "-qam", "translation", when="2026-03-20T12:00:00+00:00")
+    report = i18n_status.status(tmp_path / "content")
+    assert report == {"nl": {"missing": [], "older": []}, "en": {"missing": [], "older": []}}
+    assert strict() == 0
+    # A later change to the Dutch source makes it lag behind again, whatever the times.
+    (news / "a.nl.md").write_text("Title: A\n\nNog nieuwere tekst.\n")
+    assert i18n_status.status(tmp_path / "content")["en"]["older"] == [
+        (news / "a.en.md", news / "a.nl.md", f"changed since {source_commit}")]
+    assert strict() == 1
+
+
+def test_marking_refuses_a_source_with_uncommitted_changes(tmp_path, capsys):
+    news = tmp_path / "content" / "news"
+    news.mkdir(parents=True)
+    (news / "a.nl.md").write_text("Title: A\n")
+    (news / "a.en.md").write_text("Title: A\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "first")
+    (news / "a.nl.md").write_text("Title: B\n")
+    assert i18n_status.main(["--in-step", str(news / "a.en.md")]) == 1
+    assert capsys.readouterr().err == (
+        f"i18n-status: {news / 'a.nl.md'} has changes that are not committed; commit it first\n")
+    assert (news / "a.en.md").read_text() == "Title: A\n"

@@ -173,3 +173,22 @@ def test_pelican_messages_are_reworded_and_not_repeated():
         "content/news/b.nl.md: file: the file could not be read; check its metadata lines "
         "at the top (error)",
     ]
+
+
+def test_a_renamed_item_leaves_no_page_or_sitemap_entry_behind(tmp_path):
+    write(tmp_path / "content", GOOD)
+    assert run_build(tmp_path, tmp_path / "content").returncode == 0
+    old = tmp_path / "output" / "en" / "news" / "first" / "index.html"
+    assert old.is_file()
+    renamed = dict(GOOD)
+    renamed["news/first.en.md"] = page("First", date="2026-03-18", domains="high-tech",
+                                       partners="pom-limburg", slug="first-item")
+    write(tmp_path / "content", renamed)
+    result = run_build(tmp_path, tmp_path / "content")  # an incremental build
+    assert result.returncode == 0, result.stderr
+    assert not old.exists()
+    assert (tmp_path / "output" / "en" / "news" / "first-item" / "index.html").is_file()
+    sitemap = (tmp_path / "output" / "sitemap.xml").read_text("utf-8")
+    assert "/en/news/first/<" not in sitemap and "/en/news/first-item/<" in sitemap
+    feed = (tmp_path / "output" / "en" / "news" / "rss.xml").read_text("utf-8")
+    assert "/en/news/first/<" not in feed and "/en/news/first-item/<" in feed

@@ -146,3 +146,15 @@ def test_a_relative_link_names_the_path_looked_up_and_the_likely_fix(fixture_sit
         ("news/x.nl.md", "link", "the link {filename}pages/about.nl.md points to "
          "news/pages/about.nl.md, which does not exist; did you mean "
          "{filename}/pages/about.nl.md, from the content folder?")]
+
+
+def test_an_item_on_a_sections_address_names_the_file_and_the_section(tmp_path):
+    files = pair()
+    files["pages/about.nl.md"] = page("Over", summary="K.", slug="nieuws",
+                                      single_language="true")
+    write_files(tmp_path / "content", files)
+    result = run_build(tmp_path, tmp_path / "content")
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if "slug" in line] == [
+        "content/pages/about.nl.md: slug: the address /nl/nieuws/ is the news list in nl; "
+        "give this item another Slug (error)"]

@@ -40,6 +40,8 @@ COMMON_FIELDS = (
     "title", "slug", "summary", "lang", "status", "template", "single_language",
     "date", "modified", "author", "authors", "order", "save_as", "url",
     "image", "image_alt", "image_caption", "image_credit",
+    # The source commit a translation was brought in step with (make i18n-in-step).
+    "in_step_with",
 )
 # Fields of every kind that are the same in each language.
 COMMON_NEUTRAL = ("image",)

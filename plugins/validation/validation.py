@@ -353,8 +353,32 @@ def file_problems(settings):
     return job["result"]
 
 
+def generated_pages(context):
+    """{save_as: what the page is} of the pages the site makes itself (lists,
+    the search pages), which no item may take."""
+    pages = {}
+    for (kind, lang), listing in context.get("listings", {}).items():
+        pages[listing.save_as] = f"the {kind} list in {lang}"
+    for lang, page in context.get("search_pages", {}).items():
+        pages[page.save_as] = f"the search page in {lang}"
+    pages["index.html"] = "the language chooser at the site root"
+    pages["404.html"] = "the page for missing addresses"
+    return pages
+
+
+def check_taken_addresses(out, generators):
+    """An item whose address is that of a page the site makes itself."""
+    taken = generated_pages(generators[0].context)
+    for item in sorted(_items(generators), key=lambda i: i.relative_source_path):
+        owner = taken.get(item.save_as)
+        if owner:
+            report(out, item.relative_source_path, "slug", f"the address /{item.url} is "
+                   f"{owner}; give this item another Slug")
+
+
 def validate(generators):
     out, files = file_problems(generators[0].settings)
+    check_taken_addresses(out, generators)
     named = {problem.path for problem in out}
     for rel in check_built(out, generators, [rel for rel, _ in files]):
         if rel not in named:
