@@ -247,7 +247,8 @@ def run_build(tmp, content, *args, **env):
     import subprocess
 
     command = [sys.executable, str(ROOT / "tools" / "build.py"), "-s", str(ROOT / "pelicanconf.py"),
-               "-c", str(content), "-o", str(tmp / "output"), *args]
+               "-c", str(content), "-o", str(tmp / "output"), "--cache-path", str(tmp / "cache"),
+               *args]
     env = dict({"PATH": "/usr/bin:/bin", "TZ": "UTC", "SITEURL": "http://example.test"}, **env)
     return subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env)
 

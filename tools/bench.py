@@ -11,7 +11,9 @@ real pages, partners and domains, and measures, each in a fresh process:
 - plain Pelican: the same synthetic articles, Pelican's default theme and
   settings, no plugins (the reference);
 - cold: our full configuration into an empty output and cache folder;
-- warm: the same again after editing one news item.
+- warm: the same again after editing one news item;
+- make html cold and warm: the same two through tools/build.py, the safe build
+  editors run (a temporary folder swapped in for the output).
 
 Then it builds the real site with BENCH_IMAGES (default 200) news items that
 each have a lead photo, cold and again with nothing changed, and prints
@@ -44,7 +46,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-REAL_KINDS = ["pages", "partners", "domains", "editions", "tips", "news", "data", "images"]
+REAL_KINDS = ["pages", "partners", "domains", "editions", "tips", "events", "news", "data",
+              "images"]
 LANGS = ("nl", "en")
 WORDS = {
     "nl": ("regio samenwerking innovatie bedrijven onderzoek grens economie project "
@@ -201,7 +204,12 @@ def bench(n, work, runs=5):
         return [BIN / "pelican", ours / "content", "-o", ours / output,
                 "-s", ROOT / "pelicanconf.py", "--cache-path", ours / cache, *REPORT_ERRORS]
 
-    timed = {"markdown": [], "plain": [], "cold": [], "warm": []}
+    def safe_build(number):
+        return [BIN / "python", ROOT / "tools" / "build.py", "-s", ROOT / "pelicanconf.py",
+                "-c", ours / "content", "-o", ours / f"html-{number}",
+                "--cache-path", ours / f"html-cache-{number}"]
+
+    timed = {"markdown": [], "plain": [], "cold": [], "warm": [], "html_cold": [], "html_warm": []}
     for number in range(1, runs + 1):
         timed["markdown"].append(
             measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work))
@@ -209,6 +217,9 @@ def bench(n, work, runs=5):
         timed["cold"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
         edit(edited, number)
         timed["warm"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
+        timed["html_cold"].append(measure(safe_build(number), ROOT, env))
+        edit(edited, f"{number}b")
+        timed["html_warm"].append(measure(safe_build(number), ROOT, env))
         print(f"bench: N={n} round {number}/{runs}: plain {timed['plain'][-1]['wall']:.1f} s, "
               f"cold {timed['cold'][-1]['wall']:.1f} s, warm {timed['warm'][-1]['wall']:.1f} s",
               file=sys.stderr, flush=True)
@@ -374,6 +385,10 @@ def main(argv):
     print(f"bench: cold {last['cold']['wall'] / last['plain']['wall']:.2f}x plain pelican, "
           f"warm {last['warm']['wall'] / last['cold']['wall']:.2f}x cold, "
           f"peak {max(last['cold']['mb'], last['warm']['mb']):.0f} MB (N={last['n']})")
+    print(f"bench: make html cold {last['html_cold']['wall'] / last['plain']['wall']:.2f}x "
+          f"plain pelican, warm {last['html_warm']['wall'] / last['html_cold']['wall']:.2f}x "
+          f"cold ({last['html_cold']['wall']:.1f} s, {last['html_warm']['wall']:.1f} s, "
+          f"N={last['n']})")
     print(f"preview: edit-to-reload {preview_site:.2f} s at site size, "
           f"{preview_large:.2f} s at N={last['n']}")
     print(f"images: {images[0]:.1f} s cold, {images[1]:.1f} s warm for {IMAGE_COUNT} images")

@@ -127,15 +127,15 @@ def to_problems(found, records, content):
                                            p.path))
 
 
-def run_pelican(settings_file, content, output, collect, strict, previous):
+def run_pelican(settings_file, content, output, collect, strict, previous, cache=None):
     """Build into `output`; raises StopBuild when content has problems."""
     from pelican import Pelican, signals
     from pelican.settings import read_settings
 
-    settings = read_settings(
-        settings_file,
-        override={"PATH": os.path.abspath(content), "OUTPUT_PATH": os.path.abspath(output)},
-    )
+    override = {"PATH": os.path.abspath(content), "OUTPUT_PATH": os.path.abspath(output)}
+    if cache:
+        override["CACHE_PATH"] = os.path.abspath(cache)
+    settings = read_settings(settings_file, override=override)
     # The fast path writes into the empty temporary folder only the pages that
     # changed, and hard-links the others from the current output.
     settings["FASTBUILD"] = dict(settings.get("FASTBUILD") or {}, previous_output=os.path.abspath(previous))
@@ -195,12 +195,15 @@ def main(argv=None):
     parser.add_argument("-c", "--content", default="content")
     parser.add_argument("-o", "--output", default="output")
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    parser.add_argument("--cache-path", default=None,
+                        help="folder of the caches (default: CACHE_PATH of the settings)")
     args = parser.parse_args(argv)
 
     if not Path(args.content).is_dir():
         print(f"{args.content}: folder: the content folder does not exist", file=sys.stderr)
         return 2
-    status, problems = build_site(args.settings, args.content, args.output, args.strict)
+    status, problems = build_site(args.settings, args.content, args.output, args.strict,
+                                  cache=args.cache_path)
     errors = [p for p in problems if p.level >= logging.ERROR]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -216,14 +219,14 @@ def main(argv=None):
 
 
 def build_site(settings="pelicanconf.py", content="content", output="output", strict=False,
-               swapped=None):
+               swapped=None, cache=None):
     """Build as the command line does, without printing: returns the exit
     status (0: built and swapped in; 1: problems, `output` unchanged; 2: the
     build could not start) and every Problem of the run, in the order printed.
     `swapped(problems)` is called once the new output is in place (the
     previous one is removed after it)."""
     args = argparse.Namespace(settings=settings, content=content, output=output, strict=strict,
-                              swapped=swapped)
+                              swapped=swapped, cache=cache)
     if not Path(content).is_dir():
         return 2, [Problem(logging.CRITICAL, content, "folder", "the content folder does not exist")]
     os.environ.setdefault("TZ", "Europe/Brussels")
@@ -253,7 +256,7 @@ def build(args, tmp):
             collect.found = found
             try:
                 keep = run_pelican(args.settings, args.content, tmp, collect, args.strict,
-                                   args.output)
+                                   args.output, args.cache)
             except StopBuild:
                 pass
             except Exception as error:  # noqa: BLE001 - reported to the author
