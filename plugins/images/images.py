@@ -41,7 +41,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Static
 
-from portal import compat, problems
+from portal import compat, model, problems
 from portal.settings import enabled, plugin_settings
 
 from . import process
@@ -508,23 +508,13 @@ def resolve_lead(build, item, counterparts=()):
     }
 
 
-def _all_items(generators):
-    items = []
-    for gen in generators:
-        for name in ("articles", "translations", "hidden_articles", "hidden_translations",
-                     "drafts", "drafts_translations", "pages", "hidden_pages",
-                     "draft_pages", "draft_translations"):
-            items += getattr(gen, name, [])
-    return list({id(item): item for item in items}.values())
-
-
 def resolve_leads(generator):
     """article/page_generator_finalized: the lead image of every item, before
     any plugin looks at the items as a whole (search, feeds, templates)."""
     if not _listed(generator.settings):
         return
     build = _current(generator.settings)
-    items = sorted(_all_items([generator]), key=lambda i: i.relative_source_path)
+    items = sorted(model.every_item([generator]), key=lambda i: i.relative_source_path)
     # Translations share one Image (paired by the bilingual plugin's key).
     groups = {}
     for item in items:
@@ -542,7 +532,7 @@ def prepare(generators):
         return
     build = _current(settings)
     context = generators[0].context
-    items = sorted(_all_items(generators), key=lambda i: i.relative_source_path)
+    items = sorted(model.every_item(generators), key=lambda i: i.relative_source_path)
     for item in items:
         if not hasattr(item, "lead_image"):
             item.lead_image = None

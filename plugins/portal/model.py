@@ -301,6 +301,18 @@ def file_parts(rel):
     return folder.split("/", 1)[0] if folder else "", parts[0], lang
 
 
+def every_item(generators):
+    """Every content item the generators made: published, hidden and draft,
+    in each language, once each."""
+    items = []
+    for gen in generators:
+        for name in ("articles", "translations", "hidden_articles", "hidden_translations",
+                     "drafts", "drafts_translations", "pages", "hidden_pages",
+                     "draft_pages", "draft_translations"):
+            items += getattr(gen, name, [])
+    return list({id(item): item for item in items}.values())
+
+
 def listing(context, lang, kind):
     """The items of `kind` in `lang`, in the kind's order (empty when none)."""
     return context.get("by_lang", {}).get(lang, {}).get(kind, [])

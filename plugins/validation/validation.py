@@ -223,19 +223,9 @@ def check_translations(out, files, neutral, settings):
                            f"empty; add '{field.capitalize()}: ...' {where}")
 
 
-def _items(generators):
-    items = []
-    for gen in generators:
-        for name in ("articles", "translations", "hidden_articles", "hidden_translations",
-                     "drafts", "drafts_translations", "pages", "hidden_pages",
-                     "draft_pages", "draft_translations"):
-            items += getattr(gen, name, [])
-    return list({id(item): item for item in items}.values())
-
-
 def check_built(out, generators, files):
     """Two items on one URL, and files Pelican did not build at all."""
-    items = _items(generators)
+    items = model.every_item(generators)
     by_target = {}
     for item in items:
         by_target.setdefault(item.save_as, []).append(item)
@@ -369,7 +359,7 @@ def generated_pages(context):
 def check_taken_addresses(out, generators):
     """An item whose address is that of a page the site makes itself."""
     taken = generated_pages(generators[0].context)
-    for item in sorted(_items(generators), key=lambda i: i.relative_source_path):
+    for item in sorted(model.every_item(generators), key=lambda i: i.relative_source_path):
         owner = taken.get(item.save_as)
         if owner:
             report(out, item.relative_source_path, "slug", f"the address /{item.url} is "
