@@ -162,7 +162,7 @@ def draw_card(target, title, site_name, font_path, size, colours):
     card = Image.frombuffer("P", size, image.tobytes(), "raw", "P", 0, 1)
     card.putpalette(_palette(*colours))
     out = io.BytesIO()
-    card.save(out, "PNG", compress_level=6)
+    card.save(out, "PNG", compress_level=1)  # fast; a flat card compresses well anyway
     with open(target + ".tmp", "wb") as handle:
         handle.write(out.getvalue())
     os.replace(target + ".tmp", target)
