@@ -201,6 +201,7 @@ def test_the_editor_page_has_its_own_policy_and_is_not_indexed(site):
     page = BeautifulSoup((ROOT / "admin" / "index.html").read_text("utf-8"), "html.parser")
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex, nofollow"
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert "script-src 'self' 'unsafe-eval'" in policy
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "connect-src 'self' http://127.0.0.1:* http://localhost:*" in policy
     # The site's pages keep their stricter policy.
