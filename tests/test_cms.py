@@ -224,6 +224,38 @@ def test_a_new_item_in_both_languages_and_a_one_line_edit(browser, editor):
     assert pane.locator("main").get_attribute("lang") == "en"
     assert pane.locator("h1").inner_text() == "European delegation visits Limburg"
 
+    # A lead image: uploaded once, described in each language.
+    from PIL import Image
+
+    picture = editor.project / "harbour.jpg"
+    Image.new("RGB", (1600, 900), (30, 90, 160)).save(picture)
+    before = files_below(project / "content")
+    page.close()
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})  # the editor as it starts
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page, editor)
+    page.goto(editor.base + "/admin/#/collections/news/entries/delegation")
+    page.get_by_role("button", name="Choose an image").first.click()
+    page.locator("input[type=file]").set_input_files(str(picture))
+    page.get_by_role("button", name="Choose selected").click()
+    descriptions = page.get_by_label("Beschrijving van de afbeelding (alt)")
+    descriptions.nth(0).fill("Een blauw vlak")
+    descriptions.nth(1).fill("A blue area")
+    publish(page)
+    wait_for(lambda: b"Image_alt" in (project / "content/news/delegation.nl.md").read_bytes()
+             and b"Image_alt" in (project / "content/news/delegation.en.md").read_bytes(),
+             what="the image fields")
+    time.sleep(1)
+    after = files_below(project / "content")
+    assert after["images/harbour.jpg"] == picture.read_bytes()
+    for lang, alt in (("nl", "Een blauw vlak"), ("en", "A blue area")):
+        rel = f"news/delegation.{lang}.md"
+        old, new = before[rel].decode(), after[rel].decode()
+        head, body = old.split("\n\n", 1)
+        assert new == f"{head}\nImage: images/harbour.jpg\nImage_alt: {alt}\n\n{body}"
+    result = run_build(project, project / "content")
+    assert result.returncode == 0, result.stdout + result.stderr
+
     # Everything came from this machine, and the editor's policy blocked nothing.
     assert outside == []
     assert errors == []

@@ -134,7 +134,8 @@ def test_one_collection_per_kind_with_both_languages_side_by_side():
     assert config["local_backend"]["url"] == "http://127.0.0.1:8123/api/v1"
     fields = fields_of(config, "news")
     assert list(fields) == ["title", "date", "domains", "partners", "figures", "slug", "summary",
-                            "status", "body"]
+                            "image", "image_alt", "image_caption", "image_credit", "status",
+                            "body"]
     assert fields["title"] == {"label": "Titel / Title", "name": "title", "required": True,
                                "i18n": True, "widget": "string"}
     assert fields["date"]["widget"] == "datetime"
@@ -147,6 +148,10 @@ def test_one_collection_per_kind_with_both_languages_side_by_side():
     assert (fields["partners"]["i18n"], fields["partners"]["required"]) == ("duplicate", False)
     assert (fields["summary"]["widget"], fields["summary"]["i18n"]) == ("text", True)
     assert fields["body"]["widget"] == "markdown"
+    # The lead image once, its description in each language.
+    assert (fields["image"]["widget"], fields["image"]["i18n"]) == ("image", "duplicate")
+    assert (fields["image_alt"]["widget"], fields["image_alt"]["i18n"]) == ("string", True)
+    assert config["media_folder"] == "content/images" and config["public_folder"] == "images"
     events = fields_of(config, "events")
     assert (events["start"]["widget"], events["start"]["required"]) == ("datetime", True)
     assert events["news"]["options"] == ["charter-signing", "delegation", "productivity"]
@@ -168,7 +173,8 @@ def test_a_field_or_kind_added_to_the_model_appears_in_the_editor(monkeypatch):
         "label": "Plaats / Location", "name": "location", "required": False,
         "i18n": "duplicate", "widget": "string"}
     reports = fields_of(config, "reports")
-    assert list(reports) == ["title", "date", "partners", "slug", "summary", "status", "body"]
+    assert list(reports) == ["title", "date", "partners", "slug", "summary", "image", "image_alt",
+                             "image_caption", "image_credit", "status", "body"]
     assert reports["date"]["widget"] == "datetime"
     assert reports["partners"]["options"][0] == "brainport"
     folder = next(c for c in config["collections"] if c["name"] == "reports")["folder"]
@@ -203,7 +209,7 @@ def test_the_editor_page_has_its_own_policy_and_is_not_indexed(site):
     policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert "script-src 'self' 'unsafe-eval'" in policy
     assert "style-src 'self' 'unsafe-inline'" in policy
-    assert "connect-src 'self' http://127.0.0.1:* http://localhost:*" in policy
+    assert "connect-src 'self' blob: http://127.0.0.1:* http://localhost:*" in policy
     # The site's pages keep their stricter policy.
     home = site.soup("nl/").find("meta", attrs={"http-equiv": "Content-Security-Policy"})
     assert "'unsafe-inline'" not in home["content"] and "'unsafe-eval'" not in home["content"]

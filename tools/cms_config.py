@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from portal import model  # noqa: E402
 
 # Fields the editor shows for every kind, besides the kind's own, in this order.
-COMMON = ("title", "slug", "summary", "status")
+COMMON = ("title", "slug", "summary", "image", "image_alt", "image_caption", "image_credit",
+          "status")
 # Labels in both languages of the editor's users; a field not listed is
 # shown under its name.
 LABELS = {
@@ -45,6 +46,14 @@ LABELS = {
     "side": "Kant / Side",
     "order": "Volgorde / Order",
     "body": "Tekst / Text",
+    "image": "Afbeelding bovenaan / Lead image",
+    "image_alt": "Beschrijving van de afbeelding (alt) / Image description (alt)",
+    "image_caption": "Onderschrift / Caption",
+    "image_credit": "Maker of bron / Credit",
+}
+HINTS = {
+    "image_alt": "Verplicht bij een afbeelding: wat erop staat, voor wie ze niet ziet. / "
+                 "Required with an image: what it shows, for those who cannot see it.",
 }
 KIND_LABELS = {
     "news": "Nieuws / News",
@@ -64,7 +73,12 @@ def field_config(settings, kind, name):
     field = {"label": LABELS.get(name, name.replace("_", " ").capitalize()), "name": name,
              "required": name in kind.required,
              "i18n": "duplicate" if name in kind.neutral_fields else True}
-    if name in model.KEY_FIELDS:
+    if name in HINTS:
+        field["hint"] = HINTS[name]
+    if name == "image":
+        # `Image: images/x.jpg`, as the images plugin reads it.
+        field.update(widget="image", choose_url=False)
+    elif name in model.KEY_FIELDS:
         field.update(widget="select", multiple=True,
                      options=model.keys_of(settings, model.KEY_FIELDS[name]))
     elif name in model.FIELD_VALUES:
@@ -83,7 +97,8 @@ def field_config(settings, kind, name):
 
 def field_names(kind):
     """The fields of `kind` in the editor's order: title, the required ones,
-    the optional ones, the neutral ones, then slug, summary and status."""
+    the optional ones, the neutral ones, then slug, summary, the lead image
+    and status."""
     names = ["title", *kind.required, *kind.optional, *kind.neutral, *COMMON]
     return list(dict.fromkeys(names))
 
@@ -114,7 +129,7 @@ def config(settings, content="content", backend_port=8081, root=ROOT):
                           "allowed_hosts": ["127.0.0.1", "localhost"]},
         "publish_mode": "simple",
         "media_folder": f"{folder}/images",
-        "public_folder": "/images",
+        "public_folder": "images",
         "i18n": i18n,
         "collections": collections,
     }
