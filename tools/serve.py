@@ -15,6 +15,8 @@
   what to do. The terminal prints the same. The next good build clears it.
 - content/, the theme, the plugins and the settings file are watched; a
   change to the plugins or the settings starts a fresh build process.
+- With --admin FOLDER (make cms), /admin/ serves the web editor as it is:
+  admin/, Decap CMS from node_modules and the configuration in FOLDER.
 - Ctrl+C or SIGTERM stops the server, the watcher and every build process
   (worker processes and Pagefind included) before this process ends.
 
