@@ -42,6 +42,14 @@ serve: $(STAMP) ## Preview at http://localhost:$(PORT)/: rebuilds on every save,
 	@SITEURL="$(SITEURL)" exec "$(PY)" tools/serve.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" \
 		-s "$(CONFFILE)" --host "$(HOST)" --port "$(PORT)"
 
+# The port of decap-server for make cms (0: a free one).
+CMS_PORT ?= 0
+
+.PHONY: cms
+cms: $(STAMP) node-tools ## Web editor at http://localhost:$(PORT)/admin/ with the preview (both languages side by side)
+	@SITEURL="$(SITEURL)" exec "$(PY)" tools/cms.py -c "$(INPUTDIR)" -o "$(OUTPUTDIR)" \
+		-s "$(CONFFILE)" --host "$(HOST)" --port "$(PORT)" --backend-port "$(CMS_PORT)"
+
 .PHONY: devserver
 devserver: serve ## The same as make serve
 

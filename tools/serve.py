@@ -15,6 +15,8 @@
   what to do. The terminal prints the same. The next good build clears it.
 - content/, the theme, the plugins and the settings file are watched; a
   change to the plugins or the settings starts a fresh build process.
+- With --admin FOLDER (make cms), /admin/ serves the web editor as it is:
+  admin/, Decap CMS from node_modules and the configuration in FOLDER.
 - Ctrl+C or SIGTERM stops the server, the watcher and every build process
   (worker processes and Pagefind included) before this process ends.
 
@@ -446,8 +448,19 @@ class State:
             self.changed.notify_all()
 
 
+ADMIN = "/admin/"
+# The editor's files (make cms): ours, then Decap CMS's bundle.
+ADMIN_FILES = ROOT / "admin"
+DECAP_FILES = ROOT / "node_modules" / "decap-cms" / "dist"
+ADMIN_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+               ".yml": "text/yaml; charset=utf-8", ".css": "text/css; charset=utf-8",
+               ".wasm": "application/wasm", ".map": "application/json"}
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
     state = None
+    # The folder of the generated editor configuration (tools/cms.py), or None.
+    admin = None
 
     def log_message(self, format, *args):  # noqa: A002 - the terminal shows builds only
         pass
@@ -467,6 +480,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path.startswith(PREFIX):
             return self.preview_file(path[len(PREFIX):], head_only)
+        if self.admin and (path == "/admin" or path.startswith(ADMIN)):
+            return self.admin_file(path, head_only)
         target = self.html_target(path)
         if target is None:
             return super().do_HEAD() if head_only else super().do_GET()
@@ -505,6 +520,27 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             if missing.is_file():
                 return HTTPStatus.NOT_FOUND, missing
         return None
+
+    def admin_file(self, path, head_only):
+        """The web editor at /admin/, sent as it is: no reload script (a save
+        must not reload the editor), its own policy in its page."""
+        if path == "/admin":
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", ADMIN)
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
+        name = path[len(ADMIN):] or "index.html"
+        if name.startswith("decap/"):
+            folder, name = DECAP_FILES, name[len("decap/"):]
+        elif name in ("config.yml", "model.js"):
+            folder = Path(self.admin)
+        else:
+            folder = ADMIN_FILES
+        target = (folder / name).resolve()
+        if (folder.resolve() not in target.parents or not target.is_file()
+                or target.suffix not in ADMIN_TYPES):
+            return self.send_error(HTTPStatus.NOT_FOUND)
+        self.send_bytes(200, ADMIN_TYPES[target.suffix], target.read_bytes(), head_only)
 
     def preview_file(self, name, head_only):
         if name == "events":
@@ -631,6 +667,8 @@ def main(argv=None):
     parser.add_argument("-o", "--output", default="output")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--admin", default=None,
+                        help="serve the web editor at /admin/ with the configuration in this folder")
     parser.add_argument("--builder", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.builder:
@@ -650,7 +688,8 @@ def main(argv=None):
         print(f"{args.content}: folder: the content folder does not exist", file=sys.stderr)
         return 2
     state = State()
-    handler = functools.partial(type("Handler", (PreviewHandler,), {"state": state}),
+    handler = functools.partial(type("Handler", (PreviewHandler,),
+                                     {"state": state, "admin": args.admin}),
                                 directory=str(Path(args.output).resolve()))
     try:
         server = PreviewServer((args.host, args.port), handler)
