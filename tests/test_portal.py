@@ -191,3 +191,15 @@ def test_pelicans_own_command_loads_every_plugin(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Cannot load plugin" not in result.stdout + result.stderr
     assert (tmp_path / "out" / "nl" / "nieuws" / "index.html").is_file()
+
+
+def test_a_nested_setting_is_merged_and_checked_too():
+    defaults = {"rss": "rss.xml", "editions": {"html": "email.html", "text": "email.txt"}}
+    user = {"FEEDS": {"editions": {"html": "mail.html", "txt": "x"}}}
+    with problems.collecting() as found:
+        conf = portal_settings.merged(user, "FEEDS", defaults, "feeds", nested=("editions",))
+    assert conf == {"rss": "rss.xml",
+                    "editions": {"html": "mail.html", "text": "email.txt", "txt": "x"}}
+    assert found == [problems.Problem(
+        "feeds", "(settings)", "FEEDS['editions']",
+        "unknown key 'txt' in the FEEDS['editions'] setting; did you mean 'text'?")]

@@ -35,7 +35,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import editions
-from portal.settings import merged
+from portal.settings import plugin_settings
 from portal import compat
 from portal.cache import Store, fingerprint
 
@@ -78,12 +78,8 @@ MONTHS = [datetime.date(2000, month, 1) for month in range(1, 13)]
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 
-def get_settings(settings):
-    """FEEDS merged over DEFAULTS (and its `editions` part over theirs)."""
-    conf = dict(merged(settings, "FEEDS", DEFAULTS, plugin="feeds"))
-    conf["editions"] = merged({"FEEDS['editions']": (settings.get("FEEDS") or {}).get("editions")},
-                              "FEEDS['editions']", DEFAULTS["editions"], plugin="feeds")
-    return conf
+# FEEDS merged over DEFAULTS, and its `editions` part over theirs.
+get_settings = plugin_settings("FEEDS", DEFAULTS, "feeds", nested=("editions",))
 
 
 LINK_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')

@@ -13,24 +13,31 @@ from . import problems
 _merged = {}  # (setting name, id(settings)) -> (settings, merged)
 
 
-def merged(settings, name, defaults, plugin):
+def merged(settings, name, defaults, plugin, nested=()):
     """`settings[name]` over `defaults`; unknown keys are reported (once for
-    each settings object, however often a plugin asks)."""
+    each settings object, however often a plugin asks). The keys in `nested`
+    hold dicts of their own, merged the same way over their defaults."""
     memo_key = (name, id(settings))
     known = _merged.get(memo_key)
     if known is not None and known[0] is settings:
         return known[1]
     user = settings.get(name) or {}
+    result = _merge(user, name, defaults, plugin)
+    for key in nested:
+        result[key] = _merge(user.get(key) or {}, f"{name}[{key!r}]", defaults[key], plugin)
+    if len(_merged) > 64:
+        _merged.clear()
+    _merged[memo_key] = (settings, result)
+    return result
+
+
+def _merge(user, name, defaults, plugin):
     for key in sorted(set(user) - set(defaults)):
         close = difflib.get_close_matches(key, sorted(defaults), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         problems.report(plugin, "(settings)", name, f"unknown key {key!r} in the {name} "
                         f"setting{hint}")
-    result = dict(defaults, **user)
-    if len(_merged) > 64:
-        _merged.clear()
-    _merged[memo_key] = (settings, result)
-    return result
+    return dict(defaults, **user)
 
 
 def enabled(settings, plugin):
@@ -40,9 +47,9 @@ def enabled(settings, plugin):
                for name in names)
 
 
-def plugin_settings(name, defaults, plugin):
+def plugin_settings(name, defaults, plugin, nested=()):
     """The `get_settings(settings)` of a plugin whose setting is `name`."""
     def get_settings(settings):
-        return merged(settings, name, defaults, plugin)
+        return merged(settings, name, defaults, plugin, nested)
     get_settings.__doc__ = f"The {name} setting merged over the plugin's DEFAULTS."
     return get_settings

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Content
 from portal import model
-from portal.settings import merged
+from portal.settings import plugin_settings
 
 DEFAULTS = {
     # Open Graph locale per language code.
@@ -26,13 +26,7 @@ DEFAULTS = {
 _build = {}  # this build's settings, taken when the templates are set up
 
 
-def get_settings(settings):
-    """SEO merged over DEFAULTS, with each overview's breadcrumb name (an
-    interface string) from the content model."""
-    conf = dict(merged(settings, "SEO", DEFAULTS, plugin="seo"))
-    conf["overview_names"] = {kind.name: kind.overview_name
-                              for kind in model.kinds(settings).values() if kind.overview}
-    return conf
+get_settings = plugin_settings("SEO", DEFAULTS, "seo")
 
 
 def script_json(data):
@@ -126,7 +120,10 @@ def og_locale(context, lang):
 
 
 def install(generator):
-    _build["conf"] = get_settings(generator.settings)
+    # Each overview's breadcrumb name (an interface string) comes from the content model.
+    _build["conf"] = dict(get_settings(generator.settings), overview_names={
+        kind.name: kind.overview_name
+        for kind in model.kinds(generator.settings).values() if kind.overview})
     generator.env.filters["json_ld"] = json_ld
     generator.env.filters["og_locale"] = og_locale
 
