@@ -16,7 +16,7 @@ import uuid
 import pytest
 
 from conftest import ROOT, copy_project, require, run_build
-from test_preview import free_port, port_is_free, processes_with, status
+from test_preview import free_port, port_is_free, processes_with, status, stop_started
 
 
 def files_below(folder):
@@ -63,16 +63,7 @@ class Editor:
         raise AssertionError("the preview did not build again: " + self.log.read_text())
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        for pid in processes_with(self.marker):  # only after a failure
-            os.kill(pid, signal.SIGKILL)
-        return self.log.read_text()
+        return stop_started(self.process, self.marker, self.log)
 
 
 @pytest.fixture

@@ -62,6 +62,21 @@ def status(base):
         return json.load(response)
 
 
+def stop_started(process, marker, log):
+    """Stop a `make` the test started as an editor would (SIGTERM), then make
+    sure nothing with its `marker` is left; returns its log."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for pid in processes_with(marker):  # only after a failure
+        os.kill(pid, signal.SIGKILL)
+    return log.read_text()
+
+
 class Preview:
     """`make serve` running in a copy of the project."""
 
@@ -93,16 +108,7 @@ class Preview:
         raise AssertionError("the preview did not finish a build")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        for pid in processes_with(self.marker):  # only after a failure
-            os.kill(pid, signal.SIGKILL)
-        return self.log.read_text()
+        return stop_started(self.process, self.marker, self.log)
 
 
 @pytest.fixture

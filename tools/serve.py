@@ -189,10 +189,10 @@ class Builder:
         except ProcessLookupError:
             pass
         deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and _group_alive(group):
+        while time.monotonic() < deadline and group_alive(group):
             process.poll()  # reaps the build process once it has ended
             time.sleep(0.02)
-        if _group_alive(group):
+        if group_alive(group):
             try:
                 os.killpg(group, signal.SIGKILL)
             except ProcessLookupError:
@@ -203,11 +203,12 @@ class Builder:
                 stream.close()
             except OSError:
                 pass
-        while _group_alive(group):  # reaped by their parents or by init
+        while group_alive(group):  # reaped by their parents or by init
             time.sleep(0.02)
 
 
-def _group_alive(group):
+def group_alive(group):
+    """Whether a process of this process group still runs (zombies do not)."""
     try:
         os.killpg(group, 0)
     except ProcessLookupError:
