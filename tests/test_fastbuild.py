@@ -255,3 +255,62 @@ def test_plain_summaries_come_out_as_markdown_makes_them():
         assert fields.convert(text) == expected, text
         plain += bool(PLAIN_LINE.fullmatch(text))
     assert plain > 500  # the fast path was taken often enough to mean something
+
+
+PROBE_PLUGIN = '''
+import os
+from pelican import signals
+from portal import sidework
+
+
+def queue(generators):
+    settings = generators[0].settings
+    for number in range(6):
+        sidework.add(settings, write_pid, os.path.join(settings["CACHE_PATH"], f"job-{number}"))
+
+
+def write_pid(path):
+    with open(path, "w") as handle:
+        handle.write(str(os.getpid()))
+
+
+def finish(pelican):
+    sidework.run_pending(pelican.settings)
+
+
+def register():
+    signals.all_generators_finalized.connect(queue)
+    signals.finalized.connect(finish)
+'''
+
+
+@pytest.mark.parametrize("workers", [2, 1])
+def test_work_beside_the_pages_is_done_by_the_page_writing_processes(content, tmp_path, workers):
+    # Jobs queued beside the pages (share cards, ...) are shared out among the
+    # processes that write the pages; with one writer the build process does them.
+    import os
+
+    from pelican.settings import read_settings
+
+    (tmp_path / "plugins" / "probe").mkdir(parents=True)
+    (tmp_path / "plugins" / "probe" / "__init__.py").write_text(PROBE_PLUGIN)
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"] + ["probe"]
+    build(content, tmp_path, PLUGINS=plugins,
+          PLUGIN_PATHS=[str(ROOT / "plugins"), str(tmp_path / "plugins")],
+          FASTBUILD={"write_workers": workers})
+    pids = {int((tmp_path / "cache" / f"job-{n}").read_text()) for n in range(6)}
+    if workers == 2:
+        assert len(pids) == 2 and os.getpid() not in pids
+    else:
+        assert pids == {os.getpid()}
+
+
+def test_jobs_go_to_the_least_loaded_worker():
+    from portal import sidework
+
+    jobs = [(print, (name,), weight) for name, weight in
+            [("a", 3.0), ("b", 1.0), ("c", 1.0), ("d", 0.5)]]
+    shares = sidework.share(jobs, [2.0, 4.0])
+    # a to the first (2 -> 5), b to the second (4 -> 5), c to the first on a
+    # tie (5 -> 6), d to the second (5 -> 5.5)
+    assert [[job[1][0] for job in share] for share in shares] == [["a", "c"], ["b", "d"]]

@@ -263,3 +263,103 @@ def test_a_small_lead_image_is_a_warning(fixture_site):
     assert ("[images] news/x.nl.md: Image: images/small.jpg is 640 pixels wide; a lead image "
             "should be at least 800 pixels wide to look sharp") in warnings
     assert errors(site) == []
+
+
+# --- Drawn share cards --------------------------------------------------------
+
+CARD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+CARD_SIZE, CARD_COLOURS = (1200, 630), ("#0b5cad", "#ffffff")
+CARD_TITLES = [
+    "Charter getekend",
+    "Vijf partners ondertekenen op 18 maart een charter voor samenwerking over de grens",
+    "AVAVAV Tj Tj Yo, fjord jij",  # kerned pairs; words that reach under others
+    " ".join(["Biobased materialen en circulair bouwen in de Kempen"] * 3),  # made smaller
+    "",
+]
+
+
+def plain_card(lines, size, site_name):
+    """The card as Pillow draws it with ImageDraw, one line at a time: colour
+    indexes 0-3 (background to text)."""
+    from PIL import ImageFont
+
+    image = Image.new("L", CARD_SIZE, 0)
+    draw = ImageDraw.Draw(image)
+    margin = 79  # 6.6 % of 1200
+    font = ImageFont.truetype(CARD_FONT, size, layout_engine=ImageFont.Layout.BASIC)
+    for number, line in enumerate(lines):
+        draw.text((margin, margin + number * round(size * 1.25)), line, font=font, fill=255)
+    draw.rectangle((margin, 475, margin + 96, 481), fill=255)
+    small = ImageFont.truetype(CARD_FONT, 32, layout_engine=ImageFont.Layout.BASIC)
+    draw.text((margin, 507), site_name, font=small, fill=255)
+    return image.point([(value * 3 + 127) // 255 for value in range(256)])
+
+
+def wrapped(title, size):
+    """Greedy wrapping by Pillow's own measure of each line, 1042 px wide."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(CARD_FONT, size, layout_engine=ImageFont.Layout.BASIC)
+    lines, line = [], ""
+    for word in title.split():
+        trial = f"{line} {word}".strip()
+        if line and font.getlength(trial) > 1200 - 2 * 79:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return lines + ([line] if line else [])
+
+
+@pytest.mark.parametrize("title", CARD_TITLES)
+def test_a_drawn_card_has_the_pixels_pillow_draws(tmp_path, title):
+    # Cards are put together from words rendered once and compressed in parts;
+    # what a reader sees is exactly Pillow's drawing of the title's lines.
+    from images import cards
+
+    target = tmp_path / "card.png"
+    cards.draw_card(str(target), title, "Brainport Eindhoven – Kempen", CARD_FONT, CARD_SIZE,
+                    CARD_COLOURS)
+    size = next(s for s in range(63, 37, -4) if len(wrapped(title, s)) <= 4)
+    with Image.open(target) as card:
+        assert (card.format, card.mode, card.size) == ("PNG", "P", CARD_SIZE)
+        assert card.getpalette()[:12] == [11, 92, 173, 92, 146, 200, 174, 201, 228, 255, 255, 255]
+        indexes = Image.frombuffer("L", card.size, card.tobytes(), "raw", "L", 0, 1)
+        expected = plain_card(wrapped(title, size), size, "Brainport Eindhoven – Kempen")
+        assert indexes.tobytes() == expected.tobytes()
+
+
+def test_a_drawn_card_is_a_sound_png(tmp_path):
+    # Every chunk's CRC and the zlib stream's checksum hold (a strict decoder
+    # refuses a file where one does not).
+    import struct
+    import zlib
+
+    from images import cards
+
+    target = tmp_path / "card.png"
+    cards.draw_card(str(target), CARD_TITLES[1], "Portaal", CARD_FONT, CARD_SIZE, CARD_COLOURS)
+    data = target.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, kinds, idat = 8, [], b""
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
+        assert crc == zlib.crc32(kind + body), kind
+        kinds.append(kind)
+        idat += body if kind == b"IDAT" else b""
+        position += 12 + length
+    assert kinds == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]  # no metadata
+    assert len(zlib.decompress(idat)) == 630 * (1 + 1200 * 2 // 8)
+
+
+def test_checksums_of_parts_combine_as_zlib_computes_them():
+    import zlib
+
+    from images import cards
+
+    first, second = b"Brainport Eindhoven", bytes(70000) + b"Kempen" * 999
+    assert cards.adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == \
+        zlib.adler32(first + second)
+    assert cards.adler32_combine(1, zlib.adler32(second), len(second)) == zlib.adler32(second)

@@ -24,7 +24,7 @@ from pelican import signals, urlwrappers
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
-from portal import compat
+from portal import compat, sidework
 from portal.cache import Store, fingerprint
 
 logger = logging.getLogger(__name__)
@@ -315,7 +315,8 @@ class FastWriter(Writer):
         _run["written"] += 1
 
     def flush(self, workers):
-        """Render the deferred pages, in `workers` forked processes."""
+        """Render the deferred pages, in `workers` forked processes, which also
+        do the work queued beside the pages (`portal.sidework`)."""
         jobs, _run["defer"] = _run["defer"] or [], []
         if workers <= 1 or len(jobs) < 2 * workers:
             for name, template, context, kwargs, key in jobs:
@@ -326,7 +327,9 @@ class FastWriter(Writer):
         # children, so their memory stays shared with the build process.
         gc.freeze()
         shares = _balanced(jobs, workers)
-        for share in shares:
+        beside = sidework.share(sidework.take(self.settings),
+                                [sum(_weight(job) for job in share) for share in shares])
+        for share, other_work in zip(shares, beside):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child renders its share and reports what it wrote
@@ -336,10 +339,12 @@ class FastWriter(Writer):
                     _run["records"] = {}
                     for name, template, context, kwargs, key in share:
                         self._write_now(name, template, context, (), kwargs, key)
+                    sidework.run(other_work)
                     with os.fdopen(write_end, "wb") as out:
                         pickle.dump(_run["records"], out, protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:  # reported by the parent through the exit status
-                    logger.exception("%s rendering pages failed", LOG_PREFIX)
+                    logger.exception("%s rendering pages (or the work beside them) failed",
+                                     LOG_PREFIX)
                     status = 1
                 finally:
                     os._exit(status)

@@ -16,7 +16,8 @@
   `thumb_picture(item)` and `lead_image(item)`.
 - Every page gets a share card for `og:image` (`share_card(doc)`): its lead
   image cropped to 1200x630, else a card drawn with its title and the site's
-  name.
+  name (`cards.py`), drawn beside the pages (`portal.sidework`): by the
+  processes that write them in a fast build.
 
 Problems are logged as `[images] <file>: <field>: <what to fix>`: errors for a
 missing or empty `Image_alt`, an image file that does not exist or cannot be
@@ -41,9 +42,10 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Static
 
-from portal import compat, model, problems
+from portal import compat, model, problems, sidework
 from portal.settings import enabled, plugin_settings
 
+from . import cards as card_drawing
 from . import process
 
 logger = logging.getLogger(__name__)
@@ -72,13 +74,15 @@ DEFAULTS = {
     # Warnings: a lead image narrower than this, a source larger than this.
     "min_lead_width": 800,
     "max_bytes": 20 * 1024 * 1024,
-    # Worker processes for making images (0 or 1: in the build process), and
-    # fewer jobs than this are done in the build process.
+    # Worker processes for making image variants (0 or 1: in the build process),
+    # and fewer jobs than this are done in the build process.
     "workers": min(2, os.cpu_count() or 1),
     "min_jobs_for_workers": 4,
 }
 RASTER = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".avif"}
 CARD_FOLDER = "cards"
+# Drawing a card takes about as long as writing this many pages.
+CARD_WEIGHT = 0.8
 
 # What was done in the last build (tests and the benchmark read it).
 STATS = {"processed": 0, "reused": 0, "cards_drawn": 0}
@@ -126,6 +130,8 @@ class Build:
                                                    "card")]).encode())
         self.variant_key = digest.hexdigest()[:10]
         card_digest = hashlib.sha256(digest.digest())
+        with open(card_drawing.__file__, "rb") as handle:
+            card_digest.update(handle.read())
         card_digest.update(repr([self.conf[k] for k in ("card_colours", "font")]).encode())
         self.card_key = card_digest.hexdigest()
 
@@ -242,16 +248,12 @@ class Build:
     # Doing the work ---------------------------------------------------------------
 
     def work(self):
-        """Make every queued variant and card; then publish. Returns the
-        number of source images processed."""
+        """Make every queued variant (their sizes are needed for the feeds'
+        enclosures); queue the cards to be drawn beside the pages."""
         conf = self.conf
         quality = conf["quality"]
         jobs = [("variants", (path, items, folder, quality))
                 for folder, (path, items) in sorted(self.jobs.items())]
-        colours = tuple(conf["card_colours"])
-        for target, (title, site) in sorted(self.cards.items()):
-            jobs.append(("card", (target, title, site, conf["font"], tuple(conf["card"]),
-                                  colours)))
         if conf["workers"] > 1 and len(jobs) >= conf["min_jobs_for_workers"]:
             # Spawned, not forked: the build process may run threads by now.
             context = multiprocessing.get_context("spawn")
@@ -270,8 +272,12 @@ class Build:
             for job in jobs:
                 process.run_job(job)
         STATS["processed"] = len(self.jobs)
-        STATS["cards_drawn"] = len(self.cards)
+        STATS["cards_drawn"] += len(self.cards)
         STATS["reused"] = len({os.path.dirname(c) for c in self.publish.values()}) - len(self.jobs)
+        size, colours = tuple(conf["card"]), tuple(conf["card_colours"])
+        for target, (title, site) in sorted(self.cards.items()):
+            sidework.add(self.settings, card_drawing.draw_card, target, title, site, conf["font"],
+                         size, colours, weight=CARD_WEIGHT)
         self.jobs, self.cards = {}, {}
         if self.index_changed:
             os.makedirs(self.cache, exist_ok=True)
@@ -531,6 +537,7 @@ def prepare(generators):
     if not _listed(settings):
         return
     build = _current(settings)
+    STATS["cards_drawn"] = 0
     context = generators[0].context
     items = sorted(model.every_item(generators), key=lambda i: i.relative_source_path)
     for item in items:
@@ -570,6 +577,7 @@ def publish(pelican):
         return
     if build.jobs or build.cards:  # asked for after `prepare` (nothing should be)
         build.work()
+    sidework.run_pending(pelican.settings)  # cards no page-writing process drew
     build.write_output(pelican.settings["OUTPUT_PATH"])
     logger.info("%s %d images made, %d from the cache, %d cards drawn", LOG_PREFIX,
                 STATS["processed"], STATS["reused"], STATS["cards_drawn"])

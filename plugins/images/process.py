@@ -1,4 +1,4 @@
-"""Pillow work: read a source image's facts, write its variants, draw share cards.
+"""Pillow work: read a source image's facts, write its variants (cards: cards.py).
 
 Everything here is a plain function of files and numbers, so it runs in
 worker processes as well as in the build process.
@@ -11,7 +11,7 @@ comments, colour profiles): nothing but pixels is written.
 import io
 import os
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW_VERSION
 
 # Pillow's name and the MIME type of each output format.
@@ -112,86 +112,8 @@ def make_variants(path, jobs, folder, quality):
     return written
 
 
-def _wrap(text, font, width, draw):
-    """Lines of `text` that fit `width` pixels."""
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if line and draw.textlength(trial, font=font) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    if line:
-        lines.append(line)
-    return lines
-
-
-def draw_card(target, title, site_name, font_path, size, colours):
-    """A share card: the page's title large, the site's name below, on the
-    site's accent colour. Writes a PNG to `target`."""
-    width, height = size
-    # Drawn as coverage (0: background, 255: text) and saved as a palette image
-    # that runs from the background to the text colour: the same pixels as an
-    # RGB drawing, in a third of the time (a site of thousands of items draws
-    # thousands of cards).
-    image = Image.new("L", size, 0)
-    draw = ImageDraw.Draw(image)
-    text = 255
-    margin = round(width * 0.066)
-    title_size = round(height * 0.1)
-    while True:
-        font = _font(font_path, title_size)
-        lines = _wrap(title, font, width - 2 * margin, draw)
-        if len(lines) <= 4 or title_size <= round(height * 0.06):
-            break
-        title_size -= 4
-    if len(lines) > 4:
-        lines = lines[:4]
-        lines[-1] = lines[-1].rstrip(".,;:") + "…"
-    line_height = round(title_size * 1.25)
-    y = margin
-    for line in lines:
-        draw.text((margin, y), line, font=font, fill=text)
-        y += line_height
-    small = _font(font_path, round(height * 0.05))
-    draw.rectangle((margin, height - margin - round(height * 0.12), margin + round(width * 0.08),
-                    height - margin - round(height * 0.12) + 6), fill=text)
-    draw.text((margin, height - margin - round(height * 0.07)), site_name, font=small, fill=text)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    card = Image.frombuffer("P", size, image.tobytes(), "raw", "P", 0, 1)
-    card.putpalette(_palette(*colours))
-    out = io.BytesIO()
-    card.save(out, "PNG", compress_level=1)  # fast; a flat card compresses well anyway
-    with open(target + ".tmp", "wb") as handle:
-        handle.write(out.getvalue())
-    os.replace(target + ".tmp", target)
-    return target
-
-
-_fonts = {}
-
-
-def _palette(background, text):
-    """256 colours from `background` to `text` (CSS hex colours)."""
-    start, end = ImageColor.getrgb(background), ImageColor.getrgb(text)
-    return [round(start[c] + (end[c] - start[c]) * step / 255)
-            for step in range(256) for c in range(3)]
-
-
-def _font(path, size):
-    if (path, size) not in _fonts:
-        if path and os.path.exists(path):
-            _fonts[path, size] = ImageFont.truetype(path, size,
-                                                    layout_engine=ImageFont.Layout.BASIC)
-        else:
-            _fonts[path, size] = ImageFont.load_default(size)
-    return _fonts[path, size]
-
-
 def run_job(job):
-    """One unit of work for a worker process: ("variants", ...) or ("card", ...)."""
+    """One unit of work for a worker process: ("variants", args)."""
     kind, args = job
-    if kind == "variants":
-        return make_variants(*args)
-    return draw_card(*args)
+    assert kind == "variants", kind
+    return make_variants(*args)

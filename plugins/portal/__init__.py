@@ -6,6 +6,8 @@
 - `cache`: one store for what a build keeps for the next one.
 - `problems`: problems for authors as records (path, field, message, level).
 - `pipeline`: the steps that turn a rendered body into the published one.
+- `sidework`: jobs that need the site model but write no page, done beside
+  the pages by the processes that write them.
 - `compat`: the only module that touches Pelican's or Markdown's internals.
 
 Plugins import from here and never from each other.
