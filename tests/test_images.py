@@ -363,3 +363,16 @@ def test_checksums_of_parts_combine_as_zlib_computes_them():
     assert cards.adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == \
         zlib.adler32(first + second)
     assert cards.adler32_combine(1, zlib.adler32(second), len(second)) == zlib.adler32(second)
+
+
+def test_the_list_of_published_files_holds_only_folders_that_exist(tmp_path):
+    # Every safe build writes into a new temporary folder: the list of what
+    # was published where must not grow with each build.
+    import json
+
+    content = tmp_path / "content"
+    write_files(content, pair())
+    for _ in range(3):
+        assert run_build(tmp_path, content).returncode == 0
+    listing = json.loads((tmp_path / "cache" / "images" / "published.json").read_text())
+    assert len(listing) == 1  # the folder of the last build only

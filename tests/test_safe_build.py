@@ -186,7 +186,7 @@ def test_a_renamed_item_leaves_no_page_or_sitemap_entry_behind(tmp_path):
     write(tmp_path / "content", renamed)
     result = run_build(tmp_path, tmp_path / "content")  # an incremental build
     assert result.returncode == 0, result.stderr
-    assert not old.exists()
+    assert not old.parent.exists()  # nor its folder (a server would list it)
     assert (tmp_path / "output" / "en" / "news" / "first-item" / "index.html").is_file()
     sitemap = (tmp_path / "output" / "sitemap.xml").read_text("utf-8")
     assert "/en/news/first/<" not in sitemap and "/en/news/first-item/<" in sitemap

@@ -212,3 +212,29 @@ def test_an_index_in_parts_finds_what_one_index_finds(browser, served_site, serv
     for word in (query, "Kempen", "Brainport"):
         assert sorted(_results(browser, served_parts, lang, word)) == sorted(
             _results(browser, served_site, lang, word)), word
+
+
+def test_a_link_follows_its_target_to_a_new_address_in_the_index(tmp_path):
+    # A part of the index is made again when a page its items link to moves,
+    # though their text did not change.
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    out = tmp_path / "output"
+    build_site(content, out, siteurl="http://example.test", SEARCH={"part_size": 4})
+
+    def part_of(title):
+        found = [name for name, (text, _) in _sources(tmp_path / "cache").items()
+                 if f"<title>{title}".encode() in text]
+        assert len(found) == 1
+        return found[0].split("/")[0]
+
+    news = "Eindhoven, Limburg and the Kempen strengthen"
+    assert part_of(news) != part_of("The cooperation charter")
+    charter = content / "pages" / "charter.en.md"
+    charter.write_text(charter.read_text("utf-8").replace(
+        "Title: The cooperation charter\n",
+        "Title: The cooperation charter\nSlug: cooperation-charter\n", 1), "utf-8")
+    build_site(content, out, siteurl="http://example.test", SEARCH={"part_size": 4})
+    text = next(text for text, _ in _sources(tmp_path / "cache").values()
+                if f"<title>{news}".encode() in text)
+    assert b'href="http://example.test/en/cooperation-charter/"' in text

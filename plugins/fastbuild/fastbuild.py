@@ -57,6 +57,7 @@ def _reset():
     """Nothing of an earlier build in this process stays in force, also when
     that build stopped half-way (a content error stops it before the end)."""
     pipeline.run_in_reader(False)
+    writing.settle_folders()
     writing.release_content_class()
     compat.undo_patches()
     restore_garbage_collector()
@@ -70,6 +71,8 @@ def start(pelican):
     _state["settings"] = pelican.settings
     if _state["active"]:
         relax_garbage_collector(pelican.settings)
+        conf = get_settings(pelican.settings)
+        writing.begin(pelican.settings, conf["cache"] and conf["skip_unchanged"])
 
 
 def active(settings):

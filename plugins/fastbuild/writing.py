@@ -19,6 +19,7 @@ import logging
 import os
 import pickle
 import shutil
+import subprocess
 
 from pelican import signals, urlwrappers
 from pelican.contents import Content, Static
@@ -383,28 +384,33 @@ def _reuse(files):
     they are the very files that build wrote (same size and time)."""
     if not all(isinstance(entry, tuple) and len(entry) == 3 for entry in files):
         return False  # recorded by an older version
-    missing = []
-    for rel, size, mtime in files:
-        if not os.path.exists(os.path.join(_run["output"], rel)):
-            missing.append(rel)
+    output, previous = _run["output"], _run["previous_output"]
+    if _run["fresh"]:  # the folder was empty when the build began
+        missing = files
+    else:
+        missing = [entry for entry in files if not os.path.exists(os.path.join(output, entry[0]))]
     if not missing:
         return True
-    if not _run["previous_output"]:
+    if not previous:
         return False
-    sizes = {rel: (size, mtime) for rel, size, mtime in files}
-    for rel in missing:
+    for rel, size, mtime in missing:  # all of them first: a page is linked whole or not at all
         try:
-            stat = os.stat(os.path.join(_run["previous_output"], rel))
+            stat = os.stat(os.path.join(previous, rel))
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != sizes[rel]:
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
             return False
-    for rel in missing:
-        source, target = (os.path.join(_run["previous_output"], rel),
-                          os.path.join(_run["output"], rel))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+    made = _run["folders"]
+    for rel, _, _ in missing:
+        source, target = os.path.join(previous, rel), os.path.join(output, rel)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             os.link(source, target)  # pages are never changed in place
+        except FileExistsError:
+            pass  # written by another page of this build: it is the one it wrote
         except OSError:
             shutil.copy2(source, target)
     return True
@@ -420,14 +426,77 @@ def note_written(path, context=None):
 RECORDS_KEY = "records"
 
 
-def start(settings, text_digests, use_records, workers):
+def _empty(folder):
+    if not os.path.isdir(folder):
+        return True
+    with os.scandir(folder) as entries:
+        return not any(entries)
+
+
+_early = {}  # what a build starts before Pelican reads the content
+
+
+def begin(settings, use_records):
+    """When a build starts: the previous build's records are loaded, and when
+    the pages go into an empty folder beside the previous build's (tools/build.py
+    does that), a thread creates the folders of the pages that build wrote
+    while Pelican reads the content. Thousands of new folders take a good
+    part of a rebuild; a thread that waits on the file system leaves the
+    interpreter free for the reading."""
+    _early.clear()
+    output = os.path.abspath(settings["OUTPUT_PATH"])
     previous = (Store(settings, RECORDS_FILE).load(RECORDS_KEY) if use_records else None) or {}
+    _early.update(settings=settings, previous=previous, fresh=_empty(output), created=set())
+    mkdir = shutil.which("mkdir")
+    if (mkdir and _early["fresh"] and previous
+            and (settings.get("FASTBUILD") or {}).get("previous_output")):
+        folders = sorted({os.path.dirname(entry[0]) for record in previous.values()
+                          for entry in record.get("files", ())
+                          if isinstance(entry, tuple) and len(entry) == 3} - {""})
+        os.makedirs(output, exist_ok=True)
+        # A process of its own: a thread would wait for the interpreter after
+        # every folder while the build process reads.
+        _early["making"] = subprocess.Popen([mkdir, "-p", "--", *folders], cwd=output,
+                                            stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _early["folders"] = {os.path.join(output, folder) for folder in folders}
+
+
+def settle_folders():
+    """Wait for the folders begun by `begin` (before the pages are written)."""
+    making = _early.pop("making", None)
+    if making is not None and making.wait() == 0:
+        _early["created"] = _early.pop("folders")
+
+
+def start(settings, text_digests, use_records, workers):
+    settle_folders()
+    early = _early if _early.get("settings") is settings else {}
+    if "previous" in early:
+        previous, fresh = early["previous"], early["fresh"]
+    else:
+        previous = (Store(settings, RECORDS_FILE).load(RECORDS_KEY) if use_records else None) or {}
+        fresh = _empty(os.path.abspath(settings["OUTPUT_PATH"]))
+    created = early.get("created", set())
+    _early.clear()
     _run.clear()
+    output = os.path.abspath(settings["OUTPUT_PATH"])
     _run.update(site=site_digest(settings), previous=previous, records={}, skipped=0,
                 written=0, text_digests=text_digests, files=None,
-                defer=[] if workers > 1 else None,
-                output=os.path.abspath(settings["OUTPUT_PATH"]),
+                defer=[] if workers > 1 else None, output=output, folders=set(created),
+                created=created, fresh=fresh,
                 previous_output=(settings.get("FASTBUILD") or {}).get("previous_output"))
+
+
+def _remove_unused_folders():
+    """Folders made for the pages of the previous build that this build did
+    not write (an item renamed or removed) go again."""
+    used = {os.path.dirname(os.path.join(_run["output"], entry[0]))
+            for record in _run["records"].values() for entry in record.get("files", ())}
+    for folder in sorted(_run.get("created", set()) - used, reverse=True):
+        try:
+            os.rmdir(folder)  # only when nothing else was written into it
+        except OSError:
+            continue
 
 
 def finish(settings, keep, writer=None):
@@ -435,6 +504,7 @@ def finish(settings, keep, writer=None):
         return
     if _run["defer"] and writer is not None:
         writer.flush(1)
+    _remove_unused_folders()
     logger.info("%s %d pages written, %d unchanged", LOG_PREFIX, _run["written"],
                 _run["skipped"])
     if keep:

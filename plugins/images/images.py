@@ -295,6 +295,9 @@ class Build:
         except (OSError, ValueError):
             before = {}
         root = os.path.abspath(output_path)
+        # Folders gone (the temporary folders of tools/build.py) are forgotten.
+        before = {folder: files for folder, files in before.items()
+                  if folder == root or os.path.isdir(folder)}
         for out in sorted(set(before.get(root, [])) - set(self.publish)):
             try:
                 os.remove(os.path.join(output_path, out))
@@ -305,14 +308,23 @@ class Build:
         with open(listing + ".tmp", "w", encoding="utf-8") as handle:
             json.dump(before, handle, sort_keys=True, indent=0)
         os.replace(listing + ".tmp", listing)
+        made = set()
         for out, cached in sorted(self.publish.items()):
             target = os.path.join(output_path, out)
-            if os.path.exists(target) and os.path.getsize(target) == os.path.getsize(cached):
-                continue
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             try:
-                if os.path.exists(target):
-                    os.remove(target)
+                os.link(cached, target)
+                continue
+            except FileExistsError:
+                if os.path.getsize(target) == os.path.getsize(cached):
+                    continue
+                os.remove(target)
+            except OSError:
+                pass
+            try:
                 os.link(cached, target)
             except OSError:
                 shutil.copyfile(cached, target)

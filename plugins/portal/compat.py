@@ -13,6 +13,7 @@ attributes. They can change in any release, so:
   back by `undo_patches()` at the end of each build.
 """
 
+import hashlib
 import logging
 
 import markdown
@@ -107,6 +108,19 @@ def with_link_addresses(item, html):
     """`html` of `item` with its `{filename}` and `{static}` links filled in,
     as Pelican does for the page."""
     return item._update_content(html, item.get_siteurl())
+
+
+def link_targets_digest(context, siteurl):
+    """A digest of everything `with_link_addresses` reads besides the text:
+    the address of every item and static file a `{filename}` or `{static}`
+    link can name, and the site's address. Equal digests and equal texts
+    give equal results."""
+    digest = hashlib.sha256(str(siteurl).encode())
+    for key in ("generated_content", "static_content"):
+        for path, target in sorted((context.get(key) or {}).items()):
+            digest.update(f"\0{key}\0{path}\0{getattr(target, 'url', '')}".encode(
+                "utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def parse_metadata(reader, meta):

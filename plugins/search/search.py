@@ -142,7 +142,11 @@ def source_pages(context, settings, needed=None):
     sizes = language_sizes(context)
     dates = {}
     # Our code and the libraries' versions: an upgrade indexes everything again.
-    version = fingerprint(settings).encode()
+    # A body's links are not filled in for the digest (that takes a quarter of
+    # a second for thousands of items, on every build): its text as rendered
+    # and the addresses its links can take tell the same.
+    version = fingerprint(settings, compat.link_targets_digest(
+        context, settings.get("SITEURL", ""))).encode()
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         parts = part_count(sizes[lang], part_size)
         html_lang = html_langs.get(lang, lang)
@@ -150,8 +154,6 @@ def source_pages(context, settings, needed=None):
         for kind in sorted(kinds):
             for item in kinds[kind]:
                 date = item.date if "date" in item.metadata else None
-                if date is None and getattr(item, "when", None) is not None:
-                    date = item.when.first_day  # an event: the day it takes place
                 if date is None and getattr(item, "when", None) is not None:
                     date = item.when.first_day  # an event: the day it takes place
                 if date and (date, lang) not in dates:
@@ -168,7 +170,7 @@ def source_pages(context, settings, needed=None):
             digest = hashlib.sha256(version)
             for name, item, date_text, url in entries:
                 for text in (name, url, item.title, summary_source(item), date_text, html_lang,
-                             lead_thumb(item), body_text(item)):
+                             lead_thumb(item), compat.body(item) or ""):
                     digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
             part, digest = f"{lang}-{number}", digest.hexdigest()
             pages = None
