@@ -246,13 +246,20 @@ def painter(size, colours, site_name, font_path):
     return found
 
 
-def draw_card(target, title, site_name, font_path, size, colours):
-    """Write the card for `title` to `target` (atomically)."""
+_folders = set()
+
+
+def draw_card(target, title, site_name, font_path, size, colours, atomic=True):
+    """Write the card for `title` to `target`; `atomic`: through a temporary
+    file, so that an interrupted build leaves no half card under its name
+    (not needed in a new folder that a failed build leaves unused)."""
     data = painter(size, colours, site_name, font_path).draw(title)
     folder = os.path.dirname(target)
-    if not os.path.isdir(folder):
+    if folder not in _folders:
         os.makedirs(folder, exist_ok=True)
-    with open(target + ".tmp", "wb") as handle:
+        _folders.add(folder)
+    with open(target + ".tmp" if atomic else target, "wb") as handle:
         handle.write(data)
-    os.replace(target + ".tmp", target)
+    if atomic:
+        os.replace(target + ".tmp", target)
     return target

@@ -43,6 +43,7 @@ from pelican import signals
 from pelican.contents import Static
 
 from portal import compat, model, problems, sidework
+from portal.cache import previous_output
 from portal.settings import enabled, plugin_settings
 
 from . import cards as card_drawing
@@ -119,7 +120,11 @@ class Build:
         self.sources = {}
         self.publish = {}
         self.jobs = {}       # cache folder -> (source path, [jobs])
-        self.cards = {}      # cache file -> (title, site name)
+        self.cards = {}      # output path of a drawn card -> (title, site name)
+        self.card_links = {}  # output path -> the same card in the previous build's folder
+        self.drawn = set()
+        self.output = os.path.abspath(settings["OUTPUT_PATH"])
+        self.previous = previous_output(settings)
         self.problems = set()
         # The processing code, Pillow's version and the settings; not the rest
         # of our code, so that a change elsewhere does not make every image again.
@@ -233,14 +238,14 @@ class Build:
         return {"url": url, "width": w, "height": h, "type": "image/jpeg"}
 
     def drawn_card(self, title):
-        """A card with `title` and the site's name (drawn once, then cached)."""
+        """A card with `title` and the site's name. Its file name is a digest
+        of what it shows, so a card of the same name in the output folder (or
+        in the previous build's, when this build writes into a new one) is
+        this card: only new titles are drawn."""
         site = self.settings.get("SITENAME", "")
         key = hashlib.sha256(f"{self.card_key}\0{title}\0{site}".encode()).hexdigest()[:16]
         out = f"{self.conf['folder']}/{CARD_FOLDER}/{key}.png"
-        cached = os.path.join(self.cache, CARD_FOLDER, f"{key}.png")
-        self.publish[out] = cached
-        if not os.path.exists(cached):
-            self.cards[cached] = (title, site)
+        self.cards[out] = (title, site)
         width, height = self.conf["card"]
         return {"url": f"{self.siteurl}/{out}", "width": width, "height": height,
                 "type": "image/png"}
@@ -272,13 +277,31 @@ class Build:
             for job in jobs:
                 process.run_job(job)
         STATS["processed"] = len(self.jobs)
-        STATS["cards_drawn"] += len(self.cards)
         STATS["reused"] = len({os.path.dirname(c) for c in self.publish.values()}) - len(self.jobs)
+        self.jobs = {}
+        self.queue_cards()
+
+    def queue_cards(self):
+        """Cards already in the output folder stay; those in the previous
+        build's folder are linked from there when publishing; the others are
+        drawn beside the pages, straight into the output folder (through a
+        temporary file where an interrupted build would leave half a card)."""
+        conf = self.conf
         size, colours = tuple(conf["card"]), tuple(conf["card_colours"])
-        for target, (title, site) in sorted(self.cards.items()):
-            sidework.add(self.settings, card_drawing.draw_card, target, title, site, conf["font"],
-                         size, colours, weight=CARD_WEIGHT)
-        self.jobs, self.cards = {}, {}
+        for out, (title, site) in sorted(self.cards.items()):
+            if out in self.card_links or out in self.drawn:
+                continue
+            target = os.path.join(self.output, out)
+            if self.previous is None and os.path.exists(target):
+                continue
+            earlier = self.previous and os.path.join(self.previous, out)
+            if earlier and os.path.exists(earlier):
+                self.card_links[out] = earlier
+                continue
+            self.drawn.add(out)
+            sidework.add(self.settings, card_drawing.draw_card, target, title, site,
+                         conf["font"], size, colours, self.previous is None, weight=CARD_WEIGHT)
+        STATS["cards_drawn"] = len(self.drawn)
         if self.index_changed:
             os.makedirs(self.cache, exist_ok=True)
             with open(self.index_file + ".tmp", "w", encoding="utf-8") as handle:
@@ -286,8 +309,36 @@ class Build:
             os.replace(self.index_file + ".tmp", self.index_file)
 
     def write_output(self, output_path):
-        # Files an earlier build published into this output folder that are
-        # no longer needed (a changed title draws a new card) are removed.
+        """Link the made files into the output folder (variants from the
+        cache, cards from the previous build's folder). In a folder that
+        earlier builds wrote into, the files they published that are no
+        longer needed (a changed title draws a new card) are removed."""
+        if self.previous is None:
+            self._remove_unpublished(output_path)
+        made = set()
+        links = dict(self.publish)
+        links.update(self.card_links)
+        for out, source in sorted(links.items()):
+            target = os.path.join(output_path, out)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            try:
+                os.link(source, target)
+                continue
+            except FileExistsError:
+                if os.path.getsize(target) == os.path.getsize(source):
+                    continue
+                os.remove(target)
+            except OSError:
+                pass
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+
+    def _remove_unpublished(self, output_path):
         listing = os.path.join(self.cache, "published.json")
         try:
             with open(listing, encoding="utf-8") as handle:
@@ -295,39 +346,20 @@ class Build:
         except (OSError, ValueError):
             before = {}
         root = os.path.abspath(output_path)
-        # Folders gone (the temporary folders of tools/build.py) are forgotten.
+        # Folders gone (temporary folders of tools/build.py) are forgotten.
         before = {folder: files for folder, files in before.items()
                   if folder == root or os.path.isdir(folder)}
-        for out in sorted(set(before.get(root, [])) - set(self.publish)):
+        published = set(self.publish) | set(self.cards)
+        for out in sorted(set(before.get(root, [])) - published):
             try:
                 os.remove(os.path.join(output_path, out))
             except OSError:
                 pass
-        before[root] = sorted(self.publish)
+        before[root] = sorted(published)
         os.makedirs(self.cache, exist_ok=True)
         with open(listing + ".tmp", "w", encoding="utf-8") as handle:
             json.dump(before, handle, sort_keys=True, indent=0)
         os.replace(listing + ".tmp", listing)
-        made = set()
-        for out, cached in sorted(self.publish.items()):
-            target = os.path.join(output_path, out)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            try:
-                os.link(cached, target)
-                continue
-            except FileExistsError:
-                if os.path.getsize(target) == os.path.getsize(cached):
-                    continue
-                os.remove(target)
-            except OSError:
-                pass
-            try:
-                os.link(cached, target)
-            except OSError:
-                shutil.copyfile(cached, target)
 
 
 def _current(settings):
@@ -587,8 +619,9 @@ def publish(pelican):
     build = _build.pop("current", None)
     if build is None:
         return
-    if build.jobs or build.cards:  # asked for after `prepare` (nothing should be)
+    if build.jobs:  # asked for after `prepare` (nothing should be)
         build.work()
+    build.queue_cards()
     sidework.run_pending(pelican.settings)  # cards no page-writing process drew
     build.write_output(pelican.settings["OUTPUT_PATH"])
     logger.info("%s %d images made, %d from the cache, %d cards drawn", LOG_PREFIX,

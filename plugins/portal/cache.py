@@ -70,6 +70,14 @@ def fingerprint(settings, *parts):
     return digest.hexdigest()
 
 
+def previous_output(settings):
+    """The folder of the previous build when this build writes into a new,
+    empty folder (tools/build.py names it in FASTBUILD's `previous_output`),
+    else None. Files that build wrote and this one would write the same can
+    be hard-linked from there."""
+    return (settings.get("FASTBUILD") or {}).get("previous_output") or None
+
+
 class Store:
     """One file below CACHE_PATH holding (fingerprint, data)."""
 

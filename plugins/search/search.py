@@ -300,9 +300,8 @@ def start_indexing(generators):
 
 def _index_parts(job):
     """Per part whose pages changed: write its source pages and queue a
-    Pagefind run, which `runs` threads take one at a time (and the build
-    process too, once the pages are written: see `finish_indexing`). Parts no
-    longer made are removed afterwards."""
+    Pagefind run, which `runs` threads take one at a time. Parts no longer
+    made are removed afterwards."""
     runners = [threading.Thread(target=_run_queued, args=(job,)) for _ in range(job["runs"])]
     for runner in runners:
         runner.start()
@@ -356,7 +355,7 @@ def _run_pagefind(job, part, bundle):
 
     _remove_aside(job, bundle)
     result = subprocess.run(
-        _lower_priority() + [str(get_executable()), "--site", job["sources"],
+        [str(get_executable()), "--site", job["sources"],
                              "--glob", f"{part}/*.html", "--output-path", bundle],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
     )
@@ -393,28 +392,12 @@ def _finish_removing(job):
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-def _lower_priority():
-    """Pagefind runs beside the page writing, which the build waits for
-    first: at a lower priority it takes the cores when the writing leaves them."""
-    nice = shutil.which("nice")
-    return [nice, "-n", "10"] if nice else []
-
-
 def finish_indexing(pelican):
     job = _indexing.pop(os.path.abspath(pelican.output_path), None)
     if job is None:
         return
-    # The pages are written, so their memory and cores are free: run queued
-    # parts here too, beside the runner threads.
-    while True:
-        try:
-            run = job["runs_queued"].get_nowait()
-        except queue.Empty:
-            break
-        if run is None:  # meant for a runner thread
-            job["runs_queued"].put(None)
-            break
-        _run_pagefind(job, *run)
+    # One Pagefind run at a time: two at once spend much of their time
+    # waiting on each other's threads (a third more processor time in all).
     job["thread"].join()
     _finish_removing(job)
     if job["errors"]:
