@@ -316,8 +316,10 @@ class FastWriter(Writer):
         _run["written"] += 1
 
     def flush(self, workers):
-        """Render the deferred pages, in `workers` forked processes, which also
-        do the work queued beside the pages (`portal.sidework`)."""
+        """Render the deferred pages in `workers` processes: this one and
+        forked ones, which also do the work queued beside the pages
+        (`portal.sidework`). The build process takes a share instead of
+        waiting: one process less holds its copy of the site in memory."""
         jobs, _run["defer"] = _run["defer"] or [], []
         if workers <= 1 or len(jobs) < 2 * workers:
             for name, template, context, kwargs, key in jobs:
@@ -330,7 +332,7 @@ class FastWriter(Writer):
         shares = _balanced(jobs, workers)
         beside = sidework.share(sidework.take(self.settings),
                                 [sum(_weight(job) for job in share) for share in shares])
-        for share, other_work in zip(shares, beside):
+        for share, other_work in list(zip(shares, beside))[1:]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child renders its share and reports what it wrote
@@ -352,6 +354,14 @@ class FastWriter(Writer):
             os.close(write_end)
             children.append((pid, read_end, share))
         gc.unfreeze()
+        try:
+            for name, template, context, kwargs, key in shares[0]:
+                self._write_now(name, template, context, (), kwargs, key)
+            sidework.run(beside[0])
+        finally:
+            self._collect(children)
+
+    def _collect(self, children):
         for pid, read_end, share in children:
             with os.fdopen(read_end, "rb") as source:
                 data = source.read()

@@ -28,8 +28,10 @@ LEVELS = 2 ** BITS
 MAX_LINES = 4
 TITLE_SIZE, MIN_SIZE, NAME_SIZE = 0.1, 0.06, 0.05
 LINE_HEIGHT = 1.25
-# Rendered words kept per process (each a few kilobytes).
-WORDS_KEPT = 4000
+# Pixels of rendered words kept per process (a word at title size is about
+# 10,000): words recur in titles, but a site's thousands of titles must not
+# fill the memory of every process that draws cards.
+WORD_PIXELS_KEPT = 2_000_000
 
 _ADLER_BASE = 65521
 _ZLIB_HEADER = b"\x78\x01"  # deflate, 32 KB window, fastest
@@ -91,6 +93,7 @@ class Painter:
         self.font_path = font_path
         self.fonts = {}
         self.words = {}
+        self.word_pixels = 0
         self.compressor = _compressor()
         background, text = (ImageColor.getrgb(colour) for colour in colours)
         palette = bytes(round(background[c] + (text[c] - background[c]) * step / (LEVELS - 1))
@@ -143,8 +146,9 @@ class Painter:
         key = (size, text)
         found = self.words.get(key)
         if found is None:
-            if len(self.words) >= WORDS_KEPT:
+            if self.word_pixels > WORD_PIXELS_KEPT:
                 self.words.clear()
+                self.word_pixels = 0
             font = self.font(size)
             left, top, right, bottom = font.getbbox(text)
             image = None
@@ -152,6 +156,7 @@ class Painter:
                 coverage = Image.new("L", (right - left, bottom - top), 0)
                 ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255)
                 image = _indexes(coverage, self.steps)
+                self.word_pixels += image.size[0] * image.size[1]
             found = self.words[key] = (image, (left, top), font.getlength(text))
         return found
 
