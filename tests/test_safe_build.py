@@ -192,3 +192,24 @@ def test_a_renamed_item_leaves_no_page_or_sitemap_entry_behind(tmp_path):
     assert "/en/news/first/<" not in sitemap and "/en/news/first-item/<" in sitemap
     feed = (tmp_path / "output" / "en" / "news" / "rss.xml").read_text("utf-8")
     assert "/en/news/first/<" not in feed and "/en/news/first-item/<" in feed
+
+
+def test_a_rebuild_links_unchanged_feeds_and_sitemap_and_writes_changed_ones(tmp_path):
+    # Each safe build writes into a new folder: what did not change is the
+    # very file of the build before (hard-linked), what changed is new.
+    write(tmp_path / "content", GOOD)
+    assert run_build(tmp_path, tmp_path / "content").returncode == 0
+    out = tmp_path / "output"
+    files = ["sitemap.xml", "en/news/rss.xml", "nl/nieuws/rss.xml"]
+    before = {name: (out / name).stat().st_ino for name in files}
+    assert run_build(tmp_path, tmp_path / "content").returncode == 0
+    assert {name: (out / name).stat().st_ino for name in files} == before
+    changed = dict(GOOD)
+    changed["news/first.en.md"] = page("First news", date="2026-03-18", domains="high-tech",
+                                       partners="pom-limburg")
+    write(tmp_path / "content", changed)
+    assert run_build(tmp_path, tmp_path / "content").returncode == 0
+    after = {name: (out / name).stat().st_ino for name in files}
+    assert after["nl/nieuws/rss.xml"] == before["nl/nieuws/rss.xml"]
+    assert after["en/news/rss.xml"] != before["en/news/rss.xml"]
+    assert "<title>First news</title>" in (out / "en/news/rss.xml").read_text("utf-8")

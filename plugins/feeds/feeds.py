@@ -37,7 +37,7 @@ from pelican.generators import Generator
 from . import editions
 from portal.settings import plugin_settings
 from portal import compat
-from portal.cache import Store, fingerprint
+from portal.cache import Store, fingerprint, link_previous, link_stamp
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[feeds]"
@@ -282,13 +282,14 @@ def site_key(context, settings):
     import pelican
 
     digest = hashlib.sha256(fingerprint(settings).encode())
+    # Where the site is written is not part of it (tools/build.py writes
+    # into a new temporary folder every time).
     plain_settings = sorted((k, v) for k, v in settings.items()
-                            if k.isupper() and isinstance(v, (str, int, float, bool, type(None))))
+                            if k.isupper() and k != "OUTPUT_PATH"
+                            and isinstance(v, (str, int, float, bool, type(None))))
     digest.update(repr((pelican.__version__, getattr(feedgenerator, "__version__", ""),
                         plain_settings, settings.get("FEEDS"))).encode())
-    for kind in ("generated_content", "static_content"):
-        for path, item in sorted(context.get(kind, {}).items()):
-            digest.update(f"{path}\0{getattr(item, 'url', '')}\0".encode())
+    digest.update(compat.link_targets_digest(context, settings.get("SITEURL", "")).encode())
     return digest.hexdigest()
 
 
@@ -337,12 +338,17 @@ class FeedsGenerator(Generator):
         keys = {}
         for feed in self.index.all:
             labels = self._labels(feed.lang)
-            keys[feed.save_as] = key = feed_key(feed, self.index, labels, self.settings, site)
+            key = feed_key(feed, self.index, labels, self.settings, site)
             path = os.path.join(self.output_path, feed.save_as)
-            if before.get(feed.save_as) == key and os.path.exists(path):
+            recorded = before.get(feed.save_as)
+            if isinstance(recorded, list) and recorded[0] == key and (
+                    os.path.exists(path) or link_previous(self.settings, self.output_path,
+                                                          feed.save_as, recorded[1])):
+                keys[feed.save_as] = recorded
                 continue  # made from these very inputs by an earlier build
             generated = build_feed(feed, self.index, labels, self.settings)
             self.write_text(feed.save_as, generated.writeString("utf-8"))
+            keys[feed.save_as] = [key, link_stamp(path)]
             logger.debug("%s wrote %s (%d items)", LOG_PREFIX, feed.save_as, len(feed.items))
         if keys != before:
             store.save("feeds", keys)

@@ -78,6 +78,36 @@ def previous_output(settings):
     return (settings.get("FASTBUILD") or {}).get("previous_output") or None
 
 
+def link_stamp(path):
+    """Size, modification time and inode of a file (None if there is none):
+    the same for every hard link of it, so a file found again in a later
+    build's folder is known to be the very file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def link_previous(settings, output_path, rel, stamp):
+    """Hard-link `rel` from the previous build's folder (`previous_output`)
+    into `output_path` when it is the very file with `stamp` (`link_stamp`);
+    whether it did. Files are never changed in place, so the link is safe."""
+    previous = previous_output(settings)
+    if not previous or not stamp:
+        return False
+    source = os.path.join(previous, rel)
+    if link_stamp(source) != list(stamp):
+        return False
+    target = os.path.join(output_path, rel)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
 class Store:
     """One file below CACHE_PATH holding (fingerprint, data)."""
 

@@ -40,16 +40,41 @@ def _merge(user, name, defaults, plugin):
     return dict(defaults, **user)
 
 
+_listed = {}
+
+
 def enabled(settings, plugin):
     """Whether `plugin` is listed in PLUGINS (by name or as a module)."""
-    names = [str(getattr(p, "__name__", p)) for p in settings.get("PLUGINS") or []]
-    return any(name in (plugin, f"pelican.plugins.{plugin}") or name.startswith(plugin + ".")
-               for name in names)
+    plugins = settings.get("PLUGINS") or []
+    try:
+        key = (tuple(plugins), plugin)
+        return _listed[key]
+    except TypeError:  # an entry that cannot be a key: worked out every time
+        key = None
+    except KeyError:
+        pass
+    names = [str(getattr(p, "__name__", p)) for p in plugins]
+    found = any(name in (plugin, f"pelican.plugins.{plugin}") or name.startswith(plugin + ".")
+                for name in names)
+    if key is not None:
+        _listed[key] = found
+    return found
 
 
 def plugin_settings(name, defaults, plugin, nested=()):
-    """The `get_settings(settings)` of a plugin whose setting is `name`."""
+    """The `get_settings(settings)` of a plugin whose setting is `name`.
+
+    Plugins ask for their settings per item, thousands of times a build: the
+    merged settings are kept for the settings object and setting value they
+    were made from (the same objects, not equal ones)."""
+    last = [None, None, None]  # settings, its value of `name`, merged
+
     def get_settings(settings):
-        return merged(settings, name, defaults, plugin, nested)
+        value = settings.get(name)
+        if last[0] is settings and last[1] is value:
+            return last[2]
+        found = merged(settings, name, defaults, plugin, nested)
+        last[:] = [settings, value, found]
+        return found
     get_settings.__doc__ = f"The {name} setting merged over the plugin's DEFAULTS."
     return get_settings

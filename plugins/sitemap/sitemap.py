@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
 from portal.settings import plugin_settings
-from portal.cache import Store, fingerprint
+from portal.cache import Store, fingerprint, link_previous, link_stamp
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[sitemap]"
@@ -150,11 +150,15 @@ def write(pelican):
     found, changed = entries(output, siteurl, conf, cache["pages"])
     sitemap = os.path.join(output, conf["sitemap"])
     # The same pages with the same heads as last time give the same sitemap
-    # (written before the cache that says so).
+    # (written before the cache that says so); in a new output folder, the
+    # file the last build wrote is linked when it is still in its folder.
+    written = cache.get("written")
     if changed or not os.path.exists(sitemap):
-        with open(sitemap, "w", encoding="utf-8") as out:
-            out.write(render(found))
-    if cache["pages"] != before:
+        if changed or not link_previous(pelican.settings, output, conf["sitemap"], written):
+            with open(sitemap, "w", encoding="utf-8") as out:
+                out.write(render(found))
+        cache["written"] = link_stamp(sitemap)
+    if cache["pages"] != before or cache.get("written") != written:
         store.save(key, cache)
     with open(os.path.join(output, conf["robots"]), "w", encoding="utf-8") as out:
         out.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{conf['sitemap']}\n")
