@@ -314,3 +314,20 @@ def test_jobs_go_to_the_least_loaded_worker():
     # a to the first (2 -> 5), b to the second (4 -> 5), c to the first on a
     # tie (5 -> 6), d to the second (5 -> 5.5)
     assert [[job[1][0] for job in share] for share in shares] == [["a", "c"], ["b", "d"]]
+
+
+def test_a_summary_cut_from_the_text_follows_the_text_on_every_page_that_shows_it(content,
+                                                                                   tmp_path):
+    # News cards are rendered once per build and kept; a card whose summary
+    # is cut from the item's text still ties every page that shows it to that
+    # text, so an edit reaches all of them in an incremental build.
+    item = content / "news" / "productivity.en.md"
+    text = item.read_text("utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("Summary:"))
+    item.write_text(text.replace(summary + "\n", "", 1), "utf-8")
+    build(content, tmp_path / "a")
+    head, _, body = item.read_text("utf-8").partition("\n\n")
+    item.write_text(f"{head}\n\nA first sentence written later.\n\n{body}", "utf-8")
+    warm = build(content, tmp_path / "a")
+    assert warm == build(content, tmp_path / "fresh")
+    assert sum(b"A first sentence written" in page for page in warm.values()) > 3
