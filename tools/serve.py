@@ -96,6 +96,8 @@ def build_in_child(args):
                     out.close()
 
             answer(run_build(args, answer))
+        except SystemExit as stop:  # stopped by the preview (SIGTERM): nothing to report
+            code = stop.code if isinstance(stop.code, int) else 1
         except BaseException:  # noqa: BLE001 - reported by the parent
             import traceback
 

@@ -26,7 +26,7 @@ from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
 from portal import compat, sidework
-from portal.cache import Store, fingerprint
+from portal.cache import Store, fingerprint, previous_output
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -449,32 +449,37 @@ _early = {}  # what a build starts before Pelican reads the content
 def begin(settings, use_records):
     """When a build starts: the previous build's records are loaded, and when
     the pages go into an empty folder beside the previous build's (tools/build.py
-    does that), a thread creates the folders of the pages that build wrote
-    while Pelican reads the content. Thousands of new folders take a good
-    part of a rebuild; a thread that waits on the file system leaves the
-    interpreter free for the reading."""
+    does that), `mkdir -p` makes the folders of the pages that build wrote
+    while Pelican reads the content: thousands of new folders take a good part
+    of a rebuild, and a process of its own does not wait for the interpreter.
+    Folders no page of this build uses are removed at the end."""
     _early.clear()
     output = os.path.abspath(settings["OUTPUT_PATH"])
     previous = (Store(settings, RECORDS_FILE).load(RECORDS_KEY) if use_records else None) or {}
     _early.update(settings=settings, previous=previous, fresh=_empty(output), created=set())
     mkdir = shutil.which("mkdir")
-    if (mkdir and _early["fresh"] and previous
-            and (settings.get("FASTBUILD") or {}).get("previous_output")):
+    if mkdir and _early["fresh"] and previous and previous_output(settings):
         folders = sorted({os.path.dirname(entry[0]) for record in previous.values()
                           for entry in record.get("files", ())
                           if isinstance(entry, tuple) and len(entry) == 3} - {""})
         os.makedirs(output, exist_ok=True)
-        # A process of its own: a thread would wait for the interpreter after
-        # every folder while the build process reads.
-        _early["making"] = subprocess.Popen([mkdir, "-p", "--", *folders], cwd=output,
-                                            stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Processes of their own (a thread would wait for the interpreter after
+        # every folder while the build process reads), each given a bounded
+        # number of folders (a command line has a limit).
+        _early["making"] = [
+            subprocess.Popen([mkdir, "-p", "--", *folders[start:start + FOLDERS_PER_MKDIR]],
+                             cwd=output, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for start in range(0, len(folders), FOLDERS_PER_MKDIR)]
         _early["folders"] = {os.path.join(output, folder) for folder in folders}
+
+
+FOLDERS_PER_MKDIR = 4000
 
 
 def settle_folders():
     """Wait for the folders begun by `begin` (before the pages are written)."""
     making = _early.pop("making", None)
-    if making is not None and making.wait() == 0:
+    if making is not None and all([process.wait() == 0 for process in making]):
         _early["created"] = _early.pop("folders")
 
 
@@ -494,7 +499,7 @@ def start(settings, text_digests, use_records, workers):
                 written=0, text_digests=text_digests, files=None,
                 defer=[] if workers > 1 else None, output=output, folders=set(created),
                 created=created, fresh=fresh,
-                previous_output=(settings.get("FASTBUILD") or {}).get("previous_output"))
+                previous_output=previous_output(settings))
 
 
 def _remove_unused_folders():
