@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -186,7 +187,19 @@ def swap_in(new, output, keep=(), swapped=None):
         raise
     if swapped:
         swapped()
-    shutil.rmtree(old)
+    remove_quietly(old)
+
+
+def remove_quietly(folder):
+    """Remove `folder` with `rm` at the lowest priority: the folder of a large
+    site has thousands of files, and the preview's next build may already run."""
+    rm, nice = shutil.which("rm"), shutil.which("nice")
+    if rm is None:
+        shutil.rmtree(folder)
+        return
+    command = ([nice, "-n", "19"] if nice else []) + [rm, "-rf", "--", str(folder)]
+    if subprocess.run(command, stdin=subprocess.DEVNULL, check=False).returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main(argv=None):

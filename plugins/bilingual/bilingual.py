@@ -19,7 +19,7 @@ from pelican.contents import Article, Page, Static
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.utils import get_date, set_date_tzinfo
 from portal import model, problems
-from portal.cache import file_stamp
+from portal.cache import Store, file_stamp, fingerprint
 
 PLUGIN = "bilingual"
 
@@ -103,6 +103,22 @@ def init_content(content):
 
 
 _source_fields = {}  # path -> (file stamp, metadata lines) of default-language files
+_sources_kept = {"loaded": None, "changed": False}
+SOURCES_FILE = "bilingual.pickle"
+
+
+def _load_sources(settings):
+    """The metadata lines read in earlier builds (each with its file's stamp):
+    every translation reads its default-language file's, thousands per build."""
+    if _sources_kept["loaded"] is not settings:
+        _sources_kept.update(loaded=settings, changed=False)
+        _source_fields.update(Store(settings, SOURCES_FILE).load(fingerprint(settings)) or {})
+
+
+def _save_sources(settings):
+    if _sources_kept["changed"]:
+        Store(settings, SOURCES_FILE).save(fingerprint(settings), dict(_source_fields))
+        _sources_kept["changed"] = False
 
 
 def _metadata_of(path):
@@ -115,7 +131,18 @@ def _metadata_of(path):
     if known is None or known[0] != stamp:
         with open(path, encoding="utf-8", errors="replace") as handle:
             known = _source_fields[path] = (stamp, model.read_metadata(handle.read())[0])
+        _sources_kept["changed"] = True
     return known[1]
+
+
+_dates = {}  # (text, time zone) -> the date Pelican makes of it
+
+
+def _date(text, timezone):
+    key = (text, timezone)
+    if key not in _dates:
+        _dates[key] = set_date_tzinfo(get_date(text.replace("_", " ")), timezone)
+    return _dates[key]
 
 
 def inherit_neutral_fields(content, kind):
@@ -129,6 +156,7 @@ def inherit_neutral_fields(content, kind):
         return
     folder, name = os.path.split(content.source_path)
     source = os.path.join(folder, f"{name.split('.', 1)[0]}.{default}.{name.rsplit('.', 1)[-1]}")
+    _load_sources(settings)
     given = _metadata_of(source)
     for field in kind.neutral_fields:
         if field in content.metadata or not given.get(field):
@@ -136,8 +164,7 @@ def inherit_neutral_fields(content, kind):
         value = given[field]
         if field in ("date", "modified"):
             try:
-                value = set_date_tzinfo(get_date(value.replace("_", " ")),
-                                        settings.get("TIMEZONE"))
+                value = _date(value, settings.get("TIMEZONE"))
             except (ValueError, TypeError):
                 continue  # validation names the wrong date in its own file
         content.metadata[field] = value
@@ -266,6 +293,7 @@ def finalize(generators):
     """After all content is read: pair translations, index and cross-link."""
     settings = generators[0].settings
     context = generators[0].context
+    _save_sources(settings)
     codes = model.languages(settings)
     items = _all_items(generators)
     for path, field, message in pair_translations(items, codes):
