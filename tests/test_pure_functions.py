@@ -87,11 +87,13 @@ def test_head_links_of_a_page():
     html = ('<html><head><link rel="canonical" href="https://x.test/nl/a/">'
             '<link rel="alternate" hreflang="en" href="https://x.test/en/a/">'
             '<link rel="alternate" hreflang="nl" href="https://x.test/nl/a/">'
+            '<LINK REL="alternate" HREFLANG="fr" HREF="https://x.test/fr/a/">'
             '<link rel="alternate" type="application/rss+xml" href="https://x.test/nl/rss.xml">'
             '<meta name="robots" content="noindex, follow"></head>'
             '<body><link rel="alternate" hreflang="de" href="https://x.test/de/a/"></body></html>')
     assert head_links(html) == ("https://x.test/nl/a/",
-                                [("en", "https://x.test/en/a/"), ("nl", "https://x.test/nl/a/")],
+                                [("en", "https://x.test/en/a/"), ("fr", "https://x.test/fr/a/"),
+                                 ("nl", "https://x.test/nl/a/")],
                                 True)
     assert head_links("<p>no head</p>") == (None, [], False)
 

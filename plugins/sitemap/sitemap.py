@@ -45,6 +45,9 @@ def head_links(html):
     head = HEAD_END.split(html, 1)[0]
     canonical, alternates, noindex = None, [], False
     for name, attrs in TAG.findall(head):
+        low = attrs.lower()
+        if "robots" not in low and "canonical" not in low and "hreflang" not in low:
+            continue  # most of a head's tags (a page has dozens) say none of the three
         values = {key.lower(): value for key, value in ATTR.findall(attrs)}
         if name.lower() == "meta":
             noindex |= values.get("name") == "robots" and "noindex" in values.get("content", "")
