@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "plugins"))
-from serve import group_alive  # noqa: E402
+from serve import add_site_arguments, group_alive  # noqa: E402
 
 
 def free_port(host):
@@ -76,11 +76,7 @@ def stop(process, grace=10.0, group=False):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="The web editor with the live preview.")
-    parser.add_argument("-s", "--settings", default="pelicanconf.py")
-    parser.add_argument("-c", "--content", default="content")
-    parser.add_argument("-o", "--output", default="output")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    add_site_arguments(parser)
     parser.add_argument("--backend-port", type=int, default=0,
                         help="the port of decap-server (0: a free one)")
     parser.add_argument("--config-folder", default="cache/cms")

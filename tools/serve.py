@@ -663,13 +663,18 @@ def report(result, listeners, changed):
             print(f"    {line}", flush=True)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Live preview: build, serve, rebuild on save.")
+def add_site_arguments(parser):
+    """The options of the preview that `make cms` passes on to it."""
     parser.add_argument("-s", "--settings", default="pelicanconf.py")
     parser.add_argument("-c", "--content", default="content")
     parser.add_argument("-o", "--output", default="output")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Live preview: build, serve, rebuild on save.")
+    add_site_arguments(parser)
     parser.add_argument("--admin", default=None,
                         help="serve the web editor at /admin/ with the configuration in this folder")
     parser.add_argument("--builder", action="store_true", help=argparse.SUPPRESS)
