@@ -26,9 +26,10 @@ PLUGIN = "bilingual"
 
 def use_model(pelican):
     """Pelican reads the folders the content model names: articles (dated
-    kinds) and pages."""
+    kinds) and pages. The metadata kept from earlier builds is loaded."""
     settings = pelican.settings
     model.config(settings)  # unknown keys reported once, at the start
+    _load_sources(settings)
     default = settings.get("DEFAULT_LANG", "nl")
     if default not in model.language_table(settings):
         problems.report(PLUGIN, "(settings)", "DEFAULT_LANG", f"{default!r} is not one of the "
@@ -103,16 +104,15 @@ def init_content(content):
 
 
 _source_fields = {}  # path -> (file stamp, metadata lines) of default-language files
-_sources_kept = {"loaded": None, "changed": False}
+_sources_kept = {"changed": False}
 SOURCES_FILE = "bilingual.pickle"
 
 
 def _load_sources(settings):
     """The metadata lines read in earlier builds (each with its file's stamp):
     every translation reads its default-language file's, thousands per build."""
-    if _sources_kept["loaded"] is not settings:
-        _sources_kept.update(loaded=settings, changed=False)
-        _source_fields.update(Store(settings, SOURCES_FILE).load(fingerprint(settings)) or {})
+    _sources_kept["changed"] = False
+    _source_fields.update(Store(settings, SOURCES_FILE).load(fingerprint(settings)) or {})
 
 
 def _save_sources(settings):
@@ -156,7 +156,6 @@ def inherit_neutral_fields(content, kind):
         return
     folder, name = os.path.split(content.source_path)
     source = os.path.join(folder, f"{name.split('.', 1)[0]}.{default}.{name.rsplit('.', 1)[-1]}")
-    _load_sources(settings)
     given = _metadata_of(source)
     for field in kind.neutral_fields:
         if field in content.metadata or not given.get(field):

@@ -251,18 +251,14 @@ def painter(size, colours, site_name, font_path):
     return found
 
 
-_folders = set()
-
-
 def draw_card(target, title, site_name, font_path, size, colours, atomic=True):
     """Write the card for `title` to `target`; `atomic`: through a temporary
     file, so that an interrupted build leaves no half card under its name
     (not needed in a new folder that a failed build leaves unused)."""
     data = painter(size, colours, site_name, font_path).draw(title)
     folder = os.path.dirname(target)
-    if folder not in _folders:
+    if not os.path.isdir(folder):
         os.makedirs(folder, exist_ok=True)
-        _folders.add(folder)
     with open(target + ".tmp" if atomic else target, "wb") as handle:
         handle.write(data)
     if atomic:

@@ -122,7 +122,7 @@ class Build:
         self.jobs = {}       # cache folder -> (source path, [jobs])
         self.cards = {}      # output path of a drawn card -> (title, site name)
         self.card_links = {}  # output path -> the same card in the previous build's folder
-        self.drawn = set()
+        self.cards_seen = set()  # output paths `queue_cards` has decided on
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.previous = previous_output(settings)
         self.problems = set()
@@ -289,8 +289,9 @@ class Build:
         conf = self.conf
         size, colours = tuple(conf["card"]), tuple(conf["card_colours"])
         for out, (title, site) in sorted(self.cards.items()):
-            if out in self.card_links or out in self.drawn:
+            if out in self.cards_seen:
                 continue
+            self.cards_seen.add(out)
             target = os.path.join(self.output, out)
             if self.previous is None and os.path.exists(target):
                 continue
@@ -298,10 +299,9 @@ class Build:
             if earlier and os.path.exists(earlier):
                 self.card_links[out] = earlier
                 continue
-            self.drawn.add(out)
+            STATS["cards_drawn"] += 1
             sidework.add(self.settings, card_drawing.draw_card, target, title, site,
                          conf["font"], size, colours, self.previous is None, weight=CARD_WEIGHT)
-        STATS["cards_drawn"] = len(self.drawn)
         if self.index_changed:
             os.makedirs(self.cache, exist_ok=True)
             with open(self.index_file + ".tmp", "w", encoding="utf-8") as handle:
