@@ -329,6 +329,29 @@ def test_a_drawn_card_has_the_pixels_pillow_draws(tmp_path, title):
         assert indexes.tobytes() == expected.tobytes()
 
 
+CARD_WORDS = ["Kempen", "2026", "Eindhoven", "Brainport-regio", "één", "Ösling", "(POM)",
+               "Tj", "AVAVAV", "fjord", "Yo,", "ff", "Wat?", "l’Europe"]
+
+
+@pytest.mark.parametrize("size", [63, 38])
+def test_a_word_put_together_from_glyphs_has_pillows_pixels(size):
+    # New words are put together from glyphs rendered once; where that cannot
+    # give Pillow's pixels (overlapping glyph boxes) Pillow draws the word.
+    from images import cards
+
+    painter = cards.Painter(CARD_SIZE, CARD_COLOURS, "Portaal", CARD_FONT)
+    composed = 0
+    for word in CARD_WORDS:
+        image, offset, advance = painter.word(size, word)
+        drawn, drawn_offset, drawn_advance = painter._drawn(size, word)
+        assert (offset, advance, image.size) == (drawn_offset, drawn_advance, drawn.size), word
+        assert image.tobytes() == drawn.tobytes(), word
+        composed += painter._composed(size, word) is not None
+    assert painter._composed(size, "Eindhoven") is not None
+    assert painter._composed(size, "AVAVAV") is None  # kerned into each other's boxes
+    assert composed >= len(CARD_WORDS) // 2
+
+
 def test_a_drawn_card_is_a_sound_png(tmp_path):
     # Every chunk's CRC and the zlib stream's checksum hold (a strict decoder
     # refuses a file where one does not).

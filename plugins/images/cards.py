@@ -4,8 +4,11 @@ A site of thousands of items draws thousands of cards, so a card is not drawn
 as a whole picture and saved with Pillow (about five milliseconds). What every
 card of a site shares is made once per process: the palette, the empty rows,
 the rows at the bottom with the site's name. Per card only the rows with the
-title's ink are put together, from words rendered once by FreeType (through
-Pillow) and kept, and only those rows are compressed.
+title's ink are put together, from words that are kept once made, and only
+those rows are compressed. A new word is put together from glyphs rendered
+once by FreeType (through Pillow) at the pen positions Pillow gives them;
+where that would not give Pillow's pixels (glyphs whose boxes overlap are
+blended), Pillow draws the word.
 
 The PNG has four colours (2 bits a pixel) from the background to the text
 colour: the title's antialiasing in four steps, which at this size looks the
@@ -28,9 +31,10 @@ LEVELS = 2 ** BITS
 MAX_LINES = 4
 TITLE_SIZE, MIN_SIZE, NAME_SIZE = 0.1, 0.06, 0.05
 LINE_HEIGHT = 1.25
-# Pixels of rendered words kept per process (a word at title size is about
-# 10,000): words recur in titles, but a site's thousands of titles must not
-# fill the memory of every process that draws cards.
+# Pixels of words kept per process (a word at title size is about 10,000):
+# words recur in titles, but a site's thousands of titles must not fill the
+# memory of every process that draws cards. Words drawn once are forgotten
+# first.
 WORD_PIXELS_KEPT = 2_000_000
 
 _ADLER_BASE = 65521
@@ -80,11 +84,6 @@ def png(head, parts):
     return head + _chunk(b"IDAT", data) + _chunk(b"IEND", b"")
 
 
-def _indexes(coverage, steps):
-    """A palette image of colour indexes from an "L" image of coverage."""
-    return Image.frombuffer("P", coverage.size, coverage.point(steps).tobytes(), "raw", "P", 0, 1)
-
-
 class Painter:
     """Draws the cards of one site: one size, two colours, one font, one name."""
 
@@ -92,8 +91,11 @@ class Painter:
         self.width, self.height = width, height = size
         self.font_path = font_path
         self.fonts = {}
+        self.glyphs = {}
+        self.kerning = {}
         self.words = {}
         self.word_pixels = 0
+        self.recurring = set()
         self.compressor = _compressor()
         background, text = (ImageColor.getrgb(colour) for colour in colours)
         palette = bytes(round(background[c] + (text[c] - background[c]) * step / (LEVELS - 1))
@@ -103,7 +105,7 @@ class Painter:
                      + _chunk(b"PLTE", palette))
         # Coverage (0-255) to colour index. Every row gets pixels of index 0 on
         # the left that make its first byte 0: PNG's "no filter" for the row.
-        self.steps = [(value * (LEVELS - 1) + 127) // 255 for value in range(256)]
+        self.table = bytes((value * (LEVELS - 1) + 127) // 255 for value in range(256))
         self.left = 8 // BITS
         self.row_bytes = 1 + (width * BITS + 7) // 8
         self.blank = {}
@@ -118,7 +120,7 @@ class Painter:
         draw.rectangle((x, 0, x + round(width * 0.08), 6), fill=255)
         draw.text((x, height - self.margin - round(height * 0.07) - self.bottom_top), site_name,
                   font=self.font(round(height * NAME_SIZE)), fill=255)
-        self.bottom = Part(self._packed(_indexes(bottom, self.steps)))
+        self.bottom = Part(self._packed(self._indexes(bottom)))
 
     def font(self, size):
         found = self.fonts.get(size)
@@ -141,24 +143,97 @@ class Painter:
             part = self.blank[rows] = Part(bytes(self.row_bytes * rows))
         return part
 
+    def _indexes(self, coverage):
+        """A palette image of colour indexes from an "L" image of coverage."""
+        return Image.frombuffer("P", coverage.size, coverage.tobytes().translate(self.table),
+                                "raw", "P", 0, 1)
+
+    def _drawn(self, size, text):
+        """(colour-index image or None, its offset from the pen, advance) of
+        `text` as Pillow draws it."""
+        font = self.font(size)
+        left, top, right, bottom = font.getbbox(text)
+        image = None
+        if right > left and bottom > top:
+            coverage = Image.new("L", (right - left, bottom - top), 0)
+            ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255)
+            image = self._indexes(coverage)
+        return image, (left, top), font.getlength(text)
+
+    def glyph(self, size, char):
+        key = (size, char)
+        found = self.glyphs.get(key)
+        if found is None:
+            found = self.glyphs[key] = self._drawn(size, char)
+        return found
+
+    def _kerning(self, size, first, second):
+        key = (size, first, second)
+        found = self.kerning.get(key)
+        if found is None:
+            found = self.kerning[key] = (self.font(size).getlength(first + second)
+                                         - self.glyph(size, first)[2]
+                                         - self.glyph(size, second)[2])
+        return found
+
+    def _composed(self, size, text):
+        """The word put together from its glyphs, as Pillow draws it: each
+        glyph's bitmap at its whole-pixel pen position (advances and kerning
+        as Pillow measures them). None where Pillow must draw the word: a pen
+        position between two pixels, or two glyphs' boxes that overlap
+        (Pillow blends their pixels)."""
+        pen, previous, placed = 0.0, None, []
+        for char in text:
+            if previous is not None:
+                pen += self._kerning(size, previous, char)
+            image, (left, top), advance = self.glyph(size, char)
+            if image is not None:
+                if pen != int(pen):
+                    return None
+                placed.append((int(pen) + left, top, image))
+            pen += advance
+            previous = char
+        if not placed:
+            return None, (0, 0), pen
+        placed.sort(key=lambda glyph: glyph[0])
+        right = None
+        for x, _, image in placed:
+            if right is not None and x < right:
+                return None
+            right = max(right or x, x + image.size[0])
+        left = placed[0][0]
+        top = min(y for _, y, _ in placed)
+        bottom = max(y + image.size[1] for _, y, image in placed)
+        word = Image.new("P", (right - left, bottom - top), 0)
+        for x, y, image in placed:
+            word.paste(image, (x - left, y - top))
+        return word, (left, top), pen
+
     def word(self, size, text):
         """(colour-index image or None, its offset from the pen, advance) of a word."""
         key = (size, text)
         found = self.words.get(key)
-        if found is None:
-            if self.word_pixels > WORD_PIXELS_KEPT:
-                self.words.clear()
-                self.word_pixels = 0
-            font = self.font(size)
-            left, top, right, bottom = font.getbbox(text)
-            image = None
-            if right > left and bottom > top:
-                coverage = Image.new("L", (right - left, bottom - top), 0)
-                ImageDraw.Draw(coverage).text((-left, -top), text, font=font, fill=255)
-                image = _indexes(coverage, self.steps)
-                self.word_pixels += image.size[0] * image.size[1]
-            found = self.words[key] = (image, (left, top), font.getlength(text))
+        if found is not None:
+            self.recurring.add(key)
+            return found
+        if self.word_pixels > WORD_PIXELS_KEPT:
+            self._forget()
+        found = self._composed(size, text) or self._drawn(size, text)
+        self.words[key] = found
+        if found[0] is not None:
+            self.word_pixels += found[0].size[0] * found[0].size[1]
         return found
+
+    def _forget(self):
+        """Keep the words that were used again (a site's recurring words),
+        forget those drawn once (a number, a name); all when the recurring
+        ones alone are too many."""
+        kept = {key: self.words[key] for key in self.recurring if key in self.words}
+        pixels = sum(image.size[0] * image.size[1] for image, _, _ in kept.values()
+                     if image is not None)
+        if pixels > WORD_PIXELS_KEPT // 2:
+            kept, pixels = {}, 0
+        self.words, self.word_pixels, self.recurring = kept, pixels, set()
 
     def lines(self, title):
         """The title's lines (lists of words) and the type size they fit at."""
@@ -210,7 +285,7 @@ class Painter:
         coverage = Image.new("L", (self.width + self.left, round(size * LINE_HEIGHT)), 0)
         ImageDraw.Draw(coverage).text((self.margin + self.left, 0), " ".join(line),
                                       font=self.font(size), fill=255)
-        return _indexes(coverage, self.steps), 0
+        return self._indexes(coverage), 0
 
     def draw(self, title):
         """The PNG file of the card for `title`, as bytes."""
