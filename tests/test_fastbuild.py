@@ -237,8 +237,11 @@ def test_plain_summaries_come_out_as_markdown_makes_them():
     from fastbuild.rendering import PLAIN_LINE, _FieldMarkdown, plain_fields_allowed
 
     settings = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+    # As a build has them: the images plugin adds its figure extension.
+    settings["extension_configs"] = dict(settings["extension_configs"], **{"images.markup": {}})
     assert plain_fields_allowed(settings)
     assert not plain_fields_allowed(dict(settings, extensions=["markdown.extensions.smarty"]))
+    assert not plain_fields_allowed(dict(settings, extension_configs={"no.such.extension": {}}))
     md = Markdown(**settings)
     fields = _FieldMarkdown(md)
     safe = "abcXYZéëÉßçøå0123456789" + " " * 6 + ",.;:?!'\"()/%€$@=+-’‘“”–—…"

@@ -16,6 +16,7 @@
 """
 
 import hashlib
+import importlib
 import logging
 import multiprocessing
 import os
@@ -81,11 +82,21 @@ PLAIN_SAFE_EXTENSIONS = {"markdown.extensions.extra", "markdown.extensions.toc",
 
 def plain_fields_allowed(markdown_settings):
     """Whether `PLAIN_LINE` texts come out of Markdown as they are: true for
-    these extensions (a typographer such as `smarty` would change quotes)."""
+    these extensions (a typographer such as `smarty` would change quotes) and
+    for those whose module says so (`KEEPS_PLAIN_LINES = True`)."""
     names = set(markdown_settings.get("extension_configs", {})) | {
         e for e in markdown_settings.get("extensions", []) if isinstance(e, str)}
     others = [e for e in markdown_settings.get("extensions", []) if not isinstance(e, str)]
-    return not others and names <= PLAIN_SAFE_EXTENSIONS
+    return not others and all(name in PLAIN_SAFE_EXTENSIONS or _keeps_plain_lines(name)
+                              for name in names)
+
+
+def _keeps_plain_lines(name):
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return False
+    return getattr(module, "KEEPS_PLAIN_LINES", False) is True
 
 
 class _FieldMarkdown:

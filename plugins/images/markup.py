@@ -16,6 +16,9 @@ from markdown.treeprocessors import Treeprocessor
 
 # The alt text that says "this picture is decoration; say nothing about it".
 DECORATIVE = "-"
+# A line of plain words (no `![`) comes out of Markdown as it did without this
+# extension: the fast build may skip Markdown for such summaries.
+KEEPS_PLAIN_LINES = True
 
 
 class FigureTreeprocessor(Treeprocessor):
