@@ -104,14 +104,15 @@ def set_written_summary(item, html):
     item._summary = html
 
 
-def with_link_addresses(item, html):
-    """`html` of `item` with its `{filename}` and `{static}` links filled in,
-    as Pelican does for the page."""
-    return item._update_content(html, item.get_siteurl())
+def content(item):
+    """The item's body with its links filled in, as its page shows it. Pelican
+    keeps the result per item: what is asked for here before the pages are
+    written is not worked out again for the page (a forked writer has it too)."""
+    return item.get_content(item.get_siteurl())
 
 
 def link_targets_digest(context, siteurl):
-    """A digest of everything `with_link_addresses` reads besides the text:
+    """A digest of everything `content` reads besides the item's body:
     the address of every item and static file a `{filename}` or `{static}`
     link can name, and the site's address. Equal digests and equal texts
     give equal results."""

@@ -76,7 +76,7 @@ def body_text(item):
     `{filename}` links filled in, as on the page."""
     text = compat.body(item) or ""
     if "{" in text or "|" in text:
-        text = compat.with_link_addresses(item, text)
+        text = compat.content(item)
     return text
 
 
