@@ -184,8 +184,18 @@ def _worker_init(settings):
 # --- Preparing all files before Pelican reads them -----------------------------
 
 def _markdown_files(settings):
-    files = model.content_files(settings, MarkdownReader.file_extensions)
-    return sorted({os.path.abspath(os.path.join(settings["PATH"], rel)) for rel, _ in files})
+    """The Markdown files in the order Pelican will ask for them: articles
+    first, and within each kind of generator the order of a set of the
+    files' paths below PATH (Pelican's generators iterate such a set; this
+    process has the same hash seed). Batches in this order are rendered
+    before they are asked for: in sorted order, the build process waited for
+    a batch at the back of the queue while the workers rendered the rest."""
+    root = os.path.abspath(settings["PATH"])
+    _, page_kinds = model.content_paths(settings)
+    groups = (set(), set())
+    for rel, kind in model.content_files(settings, MarkdownReader.file_extensions):
+        groups[kind in page_kinds].add(os.path.relpath(os.path.join(root, rel), root))
+    return [os.path.join(root, rel) for group in groups for rel in group]
 
 
 def _load_cache(settings, key):
