@@ -18,16 +18,14 @@
   bytes; the search page merges its language's parts.
 """
 
-import atexit
-import gc
 import hashlib
 import json
 import logging
 import os
 import shutil
-import signal
+import queue
 import subprocess
-import tempfile
+import threading
 from html import escape
 
 from markupsafe import Markup
@@ -131,17 +129,24 @@ def language_sizes(context):
             for lang, kinds in context.get("by_lang", {}).items()}
 
 
-def assign_parts(context, settings):
-    """Every item in the part of its language's index that its URL falls in
-    (so a page stays in its part as others come and go): [(language, part
-    name such as `nl-0`, the page language, entries)] for the parts that have
-    pages; entries [(source file name, item, date text, URL)] sorted by file
-    name. Quick: the pages themselves and their digests are the indexer's."""
+def source_pages(context, settings, needed=None):
+    """One source page per content item, in the part of its language's index
+    that its URL falls in (so a page stays in its part as others come and
+    go). Yields, per part that has pages, its language, its name (`nl-0`),
+    the number of pages, a digest of what they are made from, and the pages
+    ({file name: bytes}), or None where `needed(part, digest)` says false (a
+    part whose index is current needs no pages)."""
     localizer = localizer_for(settings)
     html_langs = context.get("html_langs", {})
     part_size = get_settings(settings)["part_size"]
     sizes = language_sizes(context)
-    dates, assigned = {}, []
+    dates = {}
+    # Our code and the libraries' versions: an upgrade indexes everything again.
+    # A body's links are not filled in for the digest (that takes a quarter of
+    # a second for thousands of items, on every build): its text as rendered
+    # and the addresses its links can take tell the same.
+    version = fingerprint(settings, compat.link_targets_digest(
+        context, settings.get("SITEURL", ""))).encode()
     for lang, kinds in sorted(context.get("by_lang", {}).items()):
         parts = part_count(sizes[lang], part_size)
         html_lang = html_langs.get(lang, lang)
@@ -154,34 +159,25 @@ def assign_parts(context, settings):
                 if date and (date, lang) not in dates:
                     dates[date, lang] = localizer.format_date({}, date, lang=lang)
                 date_text = dates[date, lang] if date else ""
-                url = item.url
+                url = item.url  # worked out anew on every use until pages are written
                 key = hashlib.sha256(url.encode()).hexdigest()[:24]
                 number = int(key, 16) % parts
                 found[number].append((f"{lang}-{number}/{key}.html", item, date_text, url))
         for number, entries in enumerate(found):
-            if entries:
-                entries.sort(key=lambda entry: entry[0])
-                assigned.append((lang, f"{lang}-{number}", html_lang, entries))
-    return assigned
-
-
-def part_digest(version, html_lang, entries):
-    """A digest of what a part's source pages are made from. A body's links
-    are not filled in for it (that takes a quarter of a second for thousands
-    of items): its text as rendered and the addresses its links can take
-    (in `version`) tell the same."""
-    digest = hashlib.sha256(version)
-    for name, item, date_text, url in entries:
-        for text in (name, url, item.title, summary_source(item), date_text, html_lang,
-                     lead_thumb(item), compat.body(item) or ""):
-            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
-
-
-def source_pages(html_lang, entries):
-    """{file name: bytes} of a part's source pages."""
-    return {name: source_page(item, html_lang, date_text, url).encode()
-            for name, item, date_text, url in entries}
+            if not entries:
+                continue
+            entries.sort(key=lambda entry: entry[0])
+            digest = hashlib.sha256(version)
+            for name, item, date_text, url in entries:
+                for text in (name, url, item.title, summary_source(item), date_text, html_lang,
+                             lead_thumb(item), compat.body(item) or ""):
+                    digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+            part, digest = f"{lang}-{number}", digest.hexdigest()
+            pages = None
+            if needed is None or needed(part, digest):
+                pages = {name: source_page(item, html_lang, date_text, url).encode()
+                         for name, item, date_text, url in entries}
+            yield lang, part, len(entries), digest, pages
 
 
 def write_sources(folder, part, pages):
@@ -253,14 +249,12 @@ def start_indexing(generators):
     """Start indexing as soon as all content is read and sorted by language,
     so that it runs beside Pelican while the pages are written.
 
-    The build process puts every item in a part of its language's index
-    (the search pages list the parts); a forked process, which has the site
-    as the build process has it, does what takes time: per part, a digest of
-    what its pages are made from, and only where the part's index was made
-    from something else, its source pages and a Pagefind run; then the parts
-    are combined into one bundle per part number in the output folder. It
-    uses the processor the build process leaves idle until the pages are
-    written, and then beside them.
+    The build process makes the source pages of the parts whose index is
+    not current (a digest of what they are made from tells); a thread writes them and
+    runs Pagefind, which wait on the disk and the Pagefind process, not on
+    Python. Each part of each language's index is a Pagefind run of its own,
+    only when the text of one of its pages changed; the parts are then
+    combined into one bundle per part number.
     """
     output = next((g.settings["OUTPUT_PATH"] for g in generators
                    if isinstance(g, SearchPagesGenerator)), None)
@@ -281,117 +275,57 @@ def start_indexing(generators):
         "parts": {},
         "languages": context.setdefault("search_parts", {}),
         "todo": [],
+        "errors": [],
         "removing": [],
+        "queue": queue.Queue(),
+        "runs_queued": queue.Queue(),
         "runs": max(1, conf["runs"]),
     }
-    parts = assign_parts(context, settings)
-    for lang, part, _, entries in parts:
-        job["parts"][part] = len(entries)
-        job["languages"].setdefault(lang, []).append(part)
-    for lang, size in sorted(language_sizes(context).items()):
-        if not size:
-            logger.info("%s no page in language %r to index", LOG_PREFIX, lang)
-    # Our code and the libraries' versions: an upgrade indexes everything again.
-    version = fingerprint(settings, compat.link_targets_digest(
-        context, settings.get("SITEURL", ""))).encode()
-    job["indexer"] = _start_indexer(job, parts, version)
+    job["thread"] = threading.Thread(target=_index_parts, args=(job,))
+    job["thread"].start()
+    try:
+        for lang, part, count, digest, pages in source_pages(
+                context, settings, lambda part, digest: not _current(job, part, digest)):
+            job["parts"][part] = (count, digest)
+            job["languages"].setdefault(lang, []).append(part)
+            job["queue"].put((part, pages, digest))
+        for lang, size in sorted(language_sizes(context).items()):
+            if not size:
+                logger.info("%s no page in language %r to index", LOG_PREFIX, lang)
+    finally:
+        job["queue"].put(None)
     _indexing[job["output"]] = job
     return None
 
 
-def _start_indexer(job, parts, version):
-    """Run `index` in a forked process (in this one where there is no fork);
-    its report comes back through a pipe."""
-    if not hasattr(os, "fork"):
-        return index(job, parts, version)
-    read_end, write_end = os.pipe()
-    gc.freeze()  # the child's collections leave the shared objects alone
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        signal.signal(signal.SIGTERM, _stop)
-        status = 0
-        try:
-            report = index(job, parts, version)
-        except BaseException as error:  # noqa: BLE001 - reported by the build process
-            report = {"todo": [], "errors": [f"{type(error).__name__}: {error}"]}
-            status = 1
-        try:
-            with os.fdopen(write_end, "w", encoding="utf-8") as out:
-                json.dump(report, out)
-        finally:
-            os._exit(status)
-    gc.unfreeze()
-    os.close(write_end)
-    atexit.register(_stop_indexer, pid)
-    return (pid, read_end)
-
-
-def _stop(signum, frame):
-    raise SystemExit(1)
-
-
-def _stop_indexer(pid):
-    """A build that stops before its end (an error, Ctrl-C) stops its
-    indexer too: it must not write into the cache beside the next build."""
+def _index_parts(job):
+    """Per part whose pages changed: write its source pages and queue a
+    Pagefind run, which `runs` threads take one at a time. Parts no longer
+    made are removed afterwards."""
+    runners = [threading.Thread(target=_run_queued, args=(job,)) for _ in range(job["runs"])]
+    for runner in runners:
+        runner.start()
     try:
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass  # already waited for
-
-
-def _indexer_report(job):
-    found = job["indexer"]
-    if isinstance(found, dict):
-        return found
-    pid, read_end = found
-    with os.fdopen(read_end, encoding="utf-8") as source:
-        text = source.read()
-    os.waitpid(pid, 0)
-    atexit.unregister(_stop_indexer)
-    try:
-        return json.loads(text)
-    except ValueError:
-        return {"todo": [], "errors": ["the indexing process stopped without a report"]}
-
-
-def index(job, parts, version):
-    """Per part whose index was made from other pages: write its source pages
-    and run Pagefind on them (`runs` at a time, the next part's pages written
-    while Pagefind works); remove the parts no longer made. Only the cache is
-    written: the build process puts the bundles in the output folder once the
-    build has succeeded. {"todo": parts indexed again, "errors": what went
-    wrong}."""
-    parent = os.getppid()
-    errors, running = [], []
-    try:
-        for _, part, html_lang, entries in parts:
-            if os.getppid() != parent:  # the build was stopped
-                errors.append("the build stopped")
-                break
-            digest = part_digest(version, html_lang, entries)
-            if _current(job, part, digest):
-                continue
+        while (task := job["queue"].get()) is not None:
+            part, pages, digest = task
+            if pages is None:
+                continue  # its index is current: Pagefind needs no sources
             bundle = os.path.join(job["bundles"], part)
             stamp = bundle + ".digest"
             if os.path.exists(stamp):
                 os.remove(stamp)
             try:
-                write_sources(job["sources"], part, source_pages(html_lang, entries))
+                write_sources(job["sources"], part, pages)
             except OSError as error:
-                errors.append(f"{part}: {error}")
+                job["errors"].append(f"{part}: {error}")
                 continue
-            while len(running) >= job["runs"]:
-                _finish_run(job, running.pop(0), errors)
-            running.append(_start_run(job, part, bundle, digest))
-        while running:
-            _finish_run(job, running.pop(0), errors)
+            job["todo"].append(part)
+            job["runs_queued"].put((part, bundle))
     finally:
-        for process, *_ in running:  # stopped: no Pagefind run outlives the build
-            process.kill()
-            process.wait()
+        for _ in runners:
+            job["runs_queued"].put(None)
+        for runner in runners:
+            runner.join()
     for folder in (job["sources"], job["bundles"]):
         for entry in os.scandir(folder) if os.path.isdir(folder) else []:
             if entry.name.split(".")[0] not in job["parts"] and TRASH not in entry.name:
@@ -399,8 +333,6 @@ def index(job, parts, version):
                     shutil.rmtree(entry.path, ignore_errors=True)
                 else:
                     os.remove(entry.path)
-    _finish_removing(job)
-    return {"todo": job["todo"], "errors": errors}
 
 
 def _current(job, part, digest):
@@ -413,32 +345,22 @@ def _current(job, part, digest):
         return False
 
 
-def _start_run(job, part, bundle, digest):
+def _run_queued(job):
+    while (run := job["runs_queued"].get()) is not None:
+        _run_pagefind(job, *run)
+
+
+def _run_pagefind(job, part, bundle):
     from pagefind_bin_extended import get_executable
 
     _remove_aside(job, bundle)
-    log = tempfile.TemporaryFile("w+", encoding="utf-8")
-    process = subprocess.Popen(
+    result = subprocess.run(
         [str(get_executable()), "--site", job["sources"],
-         "--glob", f"{part}/*.html", "--output-path", bundle],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             "--glob", f"{part}/*.html", "--output-path", bundle],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
     )
-    return process, log, part, bundle, digest
-
-
-def _finish_run(job, run, errors):
-    """Wait for a Pagefind run; a part indexed without error is marked current."""
-    process, log, part, bundle, digest = run
-    with log:
-        process.wait()
-        log.seek(0)
-        said = log.read()
-    if process.returncode != 0:
-        errors.append(said.strip()[-2000:])
-        return
-    with open(bundle + ".digest", "w", encoding="utf-8") as out:
-        out.write(digest)
-    job["todo"].append(part)
+    if result.returncode != 0:
+        job["errors"].append(result.stdout.strip()[-2000:])
 
 
 TRASH = ".old-"
@@ -474,15 +396,21 @@ def finish_indexing(pelican):
     job = _indexing.pop(os.path.abspath(pelican.output_path), None)
     if job is None:
         return
-    report = _indexer_report(job)
-    if report["errors"]:
+    # One Pagefind run at a time: two at once spend much of their time
+    # waiting on each other's threads (a third more processor time in all).
+    job["thread"].join()
+    _finish_removing(job)
+    if job["errors"]:
         problems.report("search", "(site)", "search", "the search index could not be built "
-                        f"(Pagefind said: {' / '.join(report['errors'])})")
+                        f"(Pagefind said: {' / '.join(job['errors'])})")
         return
-    job["todo"] = report["todo"]
+    for part in job["todo"]:
+        with open(os.path.join(job["bundles"], part + ".digest"), "w", encoding="utf-8") as out:
+            out.write(job["parts"][part][1])
     combine_bundles(job)
-    logger.info("%s %d pages in the index (%d parts indexed again)", LOG_PREFIX,
-                sum(job["parts"].values()), len(report["todo"]))
+    count = sum(found for found, _ in job["parts"].values())
+    logger.info("%s %d pages in the index (%d parts indexed again)", LOG_PREFIX, count,
+                len(job["todo"]))
 
 
 def _link_or_copy(source, target):
