@@ -334,3 +334,31 @@ def test_a_summary_cut_from_the_text_follows_the_text_on_every_page_that_shows_i
     warm = build(content, tmp_path / "a")
     assert warm == build(content, tmp_path / "fresh")
     assert sum(b"A first sentence written" in page for page in warm.values()) > 3
+
+
+def test_dates_written_the_usual_way_are_read_as_pelican_reads_them():
+    """ISO dates skip dateutil; the datetime is the one Pelican's own reading
+    gives, and anything else (an impossible date too) is left to Pelican."""
+    import random
+
+    from pelican.utils import SafeDatetime, get_date
+
+    from fastbuild.writing import _iso_dates
+
+    fast = _iso_dates(get_date)
+    rng = random.Random(5)
+    texts = ["2025-03-18", "2025-03-18 10:30", "2025-03-18T10:30:05", "2024-02-29",
+             "18 March 2025", "2025-03-18 10:30+01:00", "2025/03/18"]
+    texts += [f"{rng.randint(1990, 2040)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+              f"{rng.choice(['', f' {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}'])}"
+              for _ in range(300)]
+    for text in texts:
+        expected = get_date(text)
+        found = fast(text)
+        assert (found, type(found), found.tzinfo) == (expected, type(expected), expected.tzinfo)
+    assert type(fast("2025-03-18")) is SafeDatetime
+    for impossible in ("2025-02-30", "2025-13-01"):
+        with pytest.raises(ValueError):
+            get_date(impossible)
+        with pytest.raises(ValueError):
+            fast(impossible)

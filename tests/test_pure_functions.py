@@ -133,3 +133,17 @@ def test_related_ranking_most_shared_then_newest_then_path():
     assert [i.relative_source_path for i in ranked] == [
         "news/mine.nl.md", "news/both.nl.md", "news/newer.nl.md", "news/a-same-day.nl.md",
         "news/older.nl.md"]
+
+
+def test_the_head_of_a_page_is_read_whole_and_no_further(tmp_path):
+    # The head is read in chunks of bytes; a character of several bytes may
+    # straddle two chunks, and the body is never decoded.
+    from sitemap.sitemap import read_head
+
+    head = "<html><head>" + "<meta name=\"description\" content=\"één ‘grens’ €\">" * 40 + "</head>"
+    page = tmp_path / "index.html"
+    page.write_bytes(head.encode() + b"<body>\xff not text</body></html>")
+    assert read_head(str(page), chunk=7) == head
+    assert read_head(str(page)) == head
+    page.write_text("<p>no head, é</p>", encoding="utf-8")
+    assert read_head(str(page), chunk=3) == "<p>no head, é</p>"

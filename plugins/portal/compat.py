@@ -48,7 +48,8 @@ def _missing():
     missing = []
     for owner, name in ((MarkdownReader, "_parse_metadata"), (Content, "get_relative_source_path"),
                         (Content, "get_static_links"), (urlwrappers, "slugify"),
-                        (pelican_readers.Readers, "read_file"), (Content, "_update_content")):
+                        (pelican_readers.Readers, "read_file"), (Content, "_update_content"),
+                        (pelican_readers, "get_date")):
         if not hasattr(owner, name):
             missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
     for name in ("content", "summary", "url", "save_as"):

@@ -33,6 +33,7 @@ DEFAULTS = {
 }
 
 HEAD_END = re.compile(r"</head\s*>", re.I)
+HEAD_END_BYTES = re.compile(rb"</head\s*>", re.I)
 TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
 ATTR = re.compile(r'([a-zA-Z:-]+)\s*=\s*"([^"]*)"')
 
@@ -58,16 +59,18 @@ def head_links(html):
     return canonical, sorted(set(alternates)), noindex
 
 
-def read_head(path, chunk=8192):
+def read_head(path, chunk=16384):
     """The start of a page up to and including `</head>` (all of it if none):
-    the body is never needed, and most of a page's bytes are body."""
-    text = ""
-    with open(path, encoding="utf-8") as handle:
+    the body is never needed, and most of a page's bytes are body. Read as
+    bytes: only the head is decoded."""
+    data = b""
+    with open(path, "rb") as handle:
         while part := handle.read(chunk):
-            text += part
-            if HEAD_END.search(text, max(0, len(text) - len(part) - 8)):
-                break
-    return text
+            data += part
+            end = HEAD_END_BYTES.search(data, max(0, len(data) - len(part) - 8))
+            if end:
+                return data[:end.end()].decode("utf-8")
+    return data.decode("utf-8")
 
 
 def page_url(siteurl, rel):
