@@ -1,5 +1,6 @@
 """Site search: a search page per language, Pagefind's index, and the search itself."""
 
+import gzip
 import shutil
 
 import pytest
@@ -79,11 +80,11 @@ def _bundles(cache):
             for p in (cache / "search-bundles").iterdir() if p.is_dir()}
 
 
-def _sources(cache):
-    """{source page: (its bytes, when it was written)}."""
-    folder = cache / "search-sources"
-    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
-            for p in folder.glob("*/*.html")}
+def _fragments(cache):
+    """{part: {fragment file name: the text Pagefind keeps of a page}}."""
+    return {p.name: {f.name: gzip.decompress(f.read_bytes()).decode("utf-8")
+                     for f in (p / "fragment").iterdir()}
+            for p in (cache / "search-bundles").iterdir() if p.is_dir()}
 
 
 def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_path):
@@ -98,7 +99,7 @@ def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_p
         assert sorted(p.name for p in (out / part).glob("wasm.*.pagefind"))
     before = _bundles(tmp_path / "cache")
     assert len(before) >= 2 * len(parts) - 2
-    sources_before = _sources(tmp_path / "cache")
+    fragments_before = _fragments(tmp_path / "cache")
     edited = content / "news" / "productivity.en.md"
     edited.write_text(edited.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
     build_site(content, out, SEARCH={"part_size": 4})
@@ -106,11 +107,15 @@ def test_a_large_index_comes_in_parts_and_a_rebuild_indexes_one_part_again(tmp_p
     assert set(after) == set(before)
     assert not list((tmp_path / "cache" / "search-bundles").glob("*.old-*"))  # old bundle removed
     assert len([part for part in after if after[part] != before[part]]) == 1
-    sources_after = _sources(tmp_path / "cache")
-    assert set(sources_after) == set(sources_before)
-    rewritten = [name for name in sources_after if sources_after[name] != sources_before[name]]
-    assert len(rewritten) == 1 and "One more" in (
-        tmp_path / "cache" / "search-sources" / rewritten[0]).read_text("utf-8")
+    # The edited page is the one page of its part whose record changed, and
+    # its record holds the new sentence; no source page is left on disk.
+    fragments_after = _fragments(tmp_path / "cache")
+    changed = [(part, name) for part in fragments_after for name in fragments_after[part]
+               if name not in fragments_before[part]]
+    assert len(changed) == 1 and "One more sentence." in fragments_after[changed[0][0]][
+        changed[0][1]]
+    assert len(fragments_after[changed[0][0]]) == len(fragments_before[changed[0][0]])
+    assert not (tmp_path / "cache" / "search-sources").exists()
     fresh = tmp_path / "fresh" / "output"
     build_site(content, fresh, SEARCH={"part_size": 4})
     assert {k: v for k, v in files_of(out).items() if k.startswith("pagefind")} == {
@@ -223,18 +228,53 @@ def test_a_link_follows_its_target_to_a_new_address_in_the_index(tmp_path):
     build_site(content, out, siteurl="http://example.test", SEARCH={"part_size": 4})
 
     def part_of(title):
-        found = [name for name, (text, _) in _sources(tmp_path / "cache").items()
-                 if f"<title>{title}".encode() in text]
+        found = [part for part, records in _fragments(tmp_path / "cache").items()
+                 for record in records.values() if f'"title":"{title}' in record]
         assert len(found) == 1
-        return found[0].split("/")[0]
+        return found[0]
 
     news = "Eindhoven, Limburg and the Kempen strengthen"
     assert part_of(news) != part_of("The cooperation charter")
+    before = _bundles(tmp_path / "cache")
     charter = content / "pages" / "charter.en.md"
     charter.write_text(charter.read_text("utf-8").replace(
         "Title: The cooperation charter\n",
         "Title: The cooperation charter\nSlug: cooperation-charter\n", 1), "utf-8")
     build_site(content, out, siteurl="http://example.test", SEARCH={"part_size": 4})
-    text = next(text for text, _ in _sources(tmp_path / "cache").values()
-                if f"<title>{news}".encode() in text)
-    assert b'href="http://example.test/en/cooperation-charter/"' in text
+    assert _bundles(tmp_path / "cache")[part_of(news)] != before[part_of(news)]
+
+
+def test_a_pagefind_that_stops_is_reported_with_what_it_said(tmp_path, monkeypatch):
+    # Pagefind is handed the pages through a pipe; when it stops before it
+    # wrote the index, the build reports what it said instead of an index
+    # that is silently missing or half made.
+    import pagefind_bin_extended
+
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'out of disk space' >&2\nexit 3\n", "utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin_extended, "get_executable", lambda: fake)
+    content = tmp_path / "content"
+    (content / "news").mkdir(parents=True)
+    (content / "news" / "item.nl.md").write_text(page("Bericht", date="2026-03-01"), "utf-8")
+    (content / "news" / "item.en.md").write_text(page("Item", date="2026-03-01"), "utf-8")
+    records = build_site(content, tmp_path / "output")
+    found = [(p.path, p.field, p.message) for p in records.problems if p.plugin == "search"]
+    assert len(found) == 1 and found[0][:2] == ("(site)", "search")
+    assert found[0][2].startswith("the search index could not be built (Pagefind said: ")
+    assert "en-0: out of disk space" in found[0][2] and "nl-0: out of disk space" in found[0][2]
+    assert not (tmp_path / "output" / "pagefind").exists()
+
+
+def test_service_messages_name_every_page_in_name_order():
+    from search.search import service_answers, service_messages
+
+    pages = {"nl-0/b.html": "<p>twee é</p>".encode(), "nl-0/a.html": b"<p>een</p>"}
+    data = service_messages("nl-0", pages, "/tmp/bundle")
+    sent = service_answers(data)  # the same framing both ways: base64 JSON, comma-ended
+    assert [number for number, _ in sent] == [1, 2, 3, 4]
+    assert [payload["type"] for _, payload in sent] == ["NewIndex", "AddFile", "AddFile",
+                                                       "WriteFiles"]
+    assert [(p["url"], p["file_contents"]) for _, p in sent[1:3]] == [
+        ("/nl-0/a.html", "<p>een</p>"), ("/nl-0/b.html", "<p>twee é</p>")]
+    assert sent[3][1]["output_path"] == "/tmp/bundle"

@@ -18,6 +18,7 @@
   bytes; the search page merges its language's parts.
 """
 
+import base64
 import hashlib
 import json
 import logging
@@ -25,6 +26,7 @@ import os
 import shutil
 import queue
 import subprocess
+import tempfile
 import threading
 from html import escape
 
@@ -180,36 +182,31 @@ def source_pages(context, settings, needed=None):
             yield lang, part, len(entries), digest, pages
 
 
-def write_sources(folder, part, pages):
-    """Bring `folder`/`part` in line with `pages`: write what changed, remove
-    what is gone. A list of what was written last time (`<part>.written`, the
-    digest per page) saves reading every page back: this runs in a thread
-    beside the build, where each file operation waits for the interpreter."""
-    base = os.path.join(folder, part)
-    listing = base + ".written"
-    os.makedirs(base, exist_ok=True)
-    try:
-        with open(listing, encoding="utf-8") as handle:
-            before = json.load(handle)
-    except (OSError, ValueError):
-        before = {}
-    present = {f"{part}/{entry.name}" for entry in os.scandir(base)}
-    for name in present - pages.keys():
-        path = os.path.join(folder, name)
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
-    written = {}
-    for name, text in pages.items():
-        written[name] = hashlib.sha256(text).hexdigest()
-        if name in present and before.get(name) == written[name]:
-            continue
-        with open(os.path.join(folder, name), "wb") as handle:
-            handle.write(text)
-    with open(listing + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(written, handle, sort_keys=True)
-    os.replace(listing + ".tmp", listing)
+def service_messages(part, pages, bundle):
+    """What Pagefind's service mode (`pagefind --service`) is sent to index a
+    part: a new index, every page of the part by name order with the address
+    it has in the part (`/nl-0/<name>.html`), and the writing of the bundle
+    to `bundle`. Each message is base64 of its JSON, ended by a comma. Pages
+    are given in name order, so the index never depends on the order in which
+    a file system lists a folder."""
+    requests = [{"type": "NewIndex", "config": None}]
+    requests += [{"type": "AddFile", "index_id": 0, "url": f"/{name}", "file_path": None,
+                  "file_contents": pages[name].decode("utf-8")} for name in sorted(pages)]
+    requests.append({"type": "WriteFiles", "index_id": 0, "output_path": bundle})
+    return b"".join(
+        base64.b64encode(json.dumps({"message_id": number, "payload": payload},
+                                    ensure_ascii=False).encode("utf-8")) + b","
+        for number, payload in enumerate(requests, 1))
+
+
+def service_answers(data):
+    """The messages Pagefind's service answered with: [(message id, payload)]."""
+    found = []
+    for message in data.split(b","):
+        if message.strip():
+            answer = json.loads(base64.b64decode(message))
+            found.append((answer.get("message_id"), answer.get("payload") or {}))
+    return found
 
 
 class SearchPagesGenerator(Generator):
@@ -250,11 +247,12 @@ def start_indexing(generators):
     so that it runs beside Pelican while the pages are written.
 
     The build process makes the source pages of the parts whose index is
-    not current (a digest of what they are made from tells); a thread writes them and
-    runs Pagefind, which wait on the disk and the Pagefind process, not on
-    Python. Each part of each language's index is a Pagefind run of its own,
-    only when the text of one of its pages changed; the parts are then
-    combined into one bundle per part number.
+    not current (a digest of what they are made from tells); a thread hands
+    them to Pagefind's service mode through a pipe, so no source page is
+    written to disk, and waits on the Pagefind process, not on Python. Each
+    part of each language's index is a Pagefind run of its own, only when the
+    text of one of its pages changed; the parts are then combined into one
+    bundle per part number.
     """
     output = next((g.settings["OUTPUT_PATH"] for g in generators
                    if isinstance(g, SearchPagesGenerator)), None)
@@ -269,7 +267,6 @@ def start_indexing(generators):
     job = {
         "output": os.path.abspath(settings["OUTPUT_PATH"]),
         "bundle": conf["bundle"],
-        "sources": os.path.join(cache, "search-sources"),
         "bundles": os.path.join(cache, "search-bundles"),
         "drop": conf["drop"],
         "parts": {},
@@ -279,6 +276,7 @@ def start_indexing(generators):
         "removing": [],
         "queue": queue.Queue(),
         "runs_queued": queue.Queue(),
+        "sources": os.path.join(cache, "search-sources"),  # left by earlier versions
         "runs": max(1, conf["runs"]),
     }
     job["thread"] = threading.Thread(target=_index_parts, args=(job,))
@@ -299,9 +297,9 @@ def start_indexing(generators):
 
 
 def _index_parts(job):
-    """Per part whose pages changed: write its source pages and queue a
-    Pagefind run, which `runs` threads take one at a time. Parts no longer
-    made are removed afterwards."""
+    """Per part whose pages changed: queue a Pagefind run with its pages,
+    which `runs` threads take one at a time. Parts no longer made are removed
+    afterwards."""
     runners = [threading.Thread(target=_run_queued, args=(job,)) for _ in range(job["runs"])]
     for runner in runners:
         runner.start()
@@ -309,30 +307,27 @@ def _index_parts(job):
         while (task := job["queue"].get()) is not None:
             part, pages, digest = task
             if pages is None:
-                continue  # its index is current: Pagefind needs no sources
+                continue  # its index is current: Pagefind needs no pages
             bundle = os.path.join(job["bundles"], part)
             stamp = bundle + ".digest"
             if os.path.exists(stamp):
                 os.remove(stamp)
-            try:
-                write_sources(job["sources"], part, pages)
-            except OSError as error:
-                job["errors"].append(f"{part}: {error}")
-                continue
             job["todo"].append(part)
-            job["runs_queued"].put((part, bundle))
+            job["runs_queued"].put((part, pages, bundle))
     finally:
         for _ in runners:
             job["runs_queued"].put(None)
         for runner in runners:
             runner.join()
-    for folder in (job["sources"], job["bundles"]):
-        for entry in os.scandir(folder) if os.path.isdir(folder) else []:
-            if entry.name.split(".")[0] not in job["parts"] and TRASH not in entry.name:
-                if entry.is_dir():
-                    shutil.rmtree(entry.path, ignore_errors=True)
-                else:
-                    os.remove(entry.path)
+    if os.path.isdir(job["sources"]):
+        shutil.rmtree(job["sources"], ignore_errors=True)
+    folder = job["bundles"]
+    for entry in os.scandir(folder) if os.path.isdir(folder) else []:
+        if entry.name.split(".")[0] not in job["parts"] and TRASH not in entry.name:
+            if entry.is_dir():
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.remove(entry.path)
 
 
 def _current(job, part, digest):
@@ -350,17 +345,59 @@ def _run_queued(job):
         _run_pagefind(job, *run)
 
 
-def _run_pagefind(job, part, bundle):
+def _run_pagefind(job, part, pages, bundle):
+    """Index one part with Pagefind's service mode: the messages go in with one
+    write from a thread of their own, the answers are read here until the
+    bundle is written (the service stops as soon as its input ends, so the
+    input stays open until then). Reading waits on the process and takes
+    what came in the meantime, so a build that keeps the interpreter busy
+    does not slow Pagefind down."""
     from pagefind_bin_extended import get_executable
 
     _remove_aside(job, bundle)
-    result = subprocess.run(
-        [str(get_executable()), "--site", job["sources"],
-                             "--glob", f"{part}/*.html", "--output-path", bundle],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
-    )
-    if result.returncode != 0:
-        job["errors"].append(result.stdout.strip()[-2000:])
+    messages = service_messages(part, pages, bundle)
+    expected = len(pages) + 2
+    try:
+        with tempfile.TemporaryFile() as log:
+            process = subprocess.Popen([str(get_executable()), "--service"],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=log)
+            feeder = threading.Thread(target=_feed, args=(process.stdin, messages))
+            feeder.start()
+            received, answers = b"", []
+            while len(answers) < expected:
+                chunk = os.read(process.stdout.fileno(), 1 << 20)
+                if not chunk:
+                    break
+                received += chunk
+                if b"," in chunk:
+                    done, _, received = received.rpartition(b",")
+                    answers += service_answers(done)
+            feeder.join()
+            try:
+                process.stdin.close()
+            except OSError:
+                pass  # it stopped before reading all: what it said is in the log
+            process.stdout.close()
+            process.wait()
+            log.seek(0)
+            said = log.read().decode("utf-8", "replace").strip()
+    except OSError as error:
+        job["errors"].append(f"{part}: {error}")
+        return
+    failed = [payload.get("message", "") for _, payload in answers
+              if payload.get("type") == "Error"]
+    if failed or len(answers) < expected or answers[-1][1].get("type") != "WriteFiles":
+        job["errors"].append(f"{part}: " + (" / ".join(failed) or said[-2000:]
+                                             or "Pagefind stopped before writing the index"))
+
+
+def _feed(pipe, data):
+    try:
+        pipe.write(data)
+        pipe.flush()
+    except OSError:
+        pass  # Pagefind ended early: the reader reports what it said
 
 
 TRASH = ".old-"
