@@ -1,7 +1,11 @@
 """Site search: a search page per language, Pagefind's index, and the search itself."""
 
 import gzip
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -278,3 +282,53 @@ def test_service_messages_name_every_page_in_name_order():
     assert [(p["url"], p["file_contents"]) for _, p in sent[1:3]] == [
         ("/nl-0/a.html", "<p>een</p>"), ("/nl-0/b.html", "<p>twee é</p>")]
     assert sent[3][1]["output_path"] == "/tmp/bundle"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc to see open files")
+def test_pagefinds_input_stays_open_until_its_files_are_closed(tmp_path):
+    # Pagefind answers WriteFiles while its last bytes may still be on their
+    # way to the disk, and stops as soon as its input ends: the input may
+    # only be closed once it holds no file of the bundle open.
+    from search.search import wait_for_writes
+
+    bundle = tmp_path / "nl-0"
+    bundle.mkdir()
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        f"f = open({str(bundle / 'pagefind-entry.json')!r}, 'w')\n"
+        "f.write('{\"version\":'); f.flush(); print('open', flush=True)\n"
+        "time.sleep(0.4); f.write('\"1.5.2\"}'); f.close()\n"
+        "time.sleep(30)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline() == "open\n"
+        assert wait_for_writes(writer.pid, bundle / "elsewhere") is True  # not in that folder
+        assert wait_for_writes(writer.pid, bundle) is True
+        assert writer.poll() is None  # still running: it was the file that was closed
+        assert (bundle / "pagefind-entry.json").read_text("utf-8") == '{"version":"1.5.2"}'
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_a_bundle_that_cannot_be_read_is_reported_and_indexed_anew(tmp_path):
+    # A part's bundle cut short (its pagefind-entry.json empty) is reported as
+    # a problem of the build, not a traceback, and its digest is dropped so
+    # the next build indexes that part again and the problem goes away.
+    content = tmp_path / "content"
+    (content / "news").mkdir(parents=True)
+    (content / "news" / "item.nl.md").write_text(page("Bericht", date="2026-03-01"), "utf-8")
+    (content / "news" / "item.en.md").write_text(page("Item", date="2026-03-01"), "utf-8")
+    out, cache = tmp_path / "output", tmp_path / "cache"
+
+    def searched(records):
+        return [(p.path, p.field, p.message) for p in records.problems if p.plugin == "search"]
+
+    assert searched(build_site(content, out)) == []
+    entry = cache / "search-bundles" / "nl-0" / "pagefind-entry.json"
+    assert entry.is_file()
+    entry.write_text("", "utf-8")
+    assert searched(build_site(content, out)) == [(
+        "(site)", "search", "the search index of nl-0 could not be read (Expecting value: "
+        "line 1 column 1 (char 0)); build again to index it anew")]
+    assert searched(build_site(content, out)) == []
+    assert json.loads(entry.read_text("utf-8"))["languages"].keys() == {"nl"}

@@ -19,6 +19,7 @@
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ import queue
 import subprocess
 import tempfile
 import threading
+import time
 from html import escape
 
 from markupsafe import Markup
@@ -374,6 +376,9 @@ def _run_pagefind(job, part, pages, bundle):
                     done, _, received = received.rpartition(b",")
                     answers += service_answers(done)
             feeder.join()
+            if not wait_for_writes(process.pid, bundle):
+                answers.append((None, {"type": "Error", "message": "its files in the bundle "
+                                       "were still open after a minute"}))
             try:
                 process.stdin.close()
             except OSError:
@@ -390,6 +395,34 @@ def _run_pagefind(job, part, pages, bundle):
     if failed or len(answers) < expected or answers[-1][1].get("type") != "WriteFiles":
         job["errors"].append(f"{part}: " + (" / ".join(failed) or said[-2000:]
                                              or "Pagefind stopped before writing the index"))
+
+
+def wait_for_writes(pid, folder, limit=60.0):
+    """Wait until process `pid` holds no file in `folder` open. Pagefind
+    answers WriteFiles when the last bytes of its files may still be on their
+    way to the disk, and it stops the moment its input ends: closing the input
+    before then leaves a file cut short (an empty `pagefind-entry.json`).
+    Read from /proc; where there is none, a short wait. False when the files
+    stay open for `limit` seconds."""
+    fds = f"/proc/{pid}/fd"
+    if not os.path.isdir(f"/proc/{os.getpid()}/fd"):
+        time.sleep(0.2)
+        return True
+    inside = os.path.realpath(folder) + os.sep
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            names = os.listdir(fds)
+        except OSError:
+            return True  # it has stopped: its files are closed
+        try:
+            if not any(os.readlink(os.path.join(fds, name)).startswith(inside)
+                       for name in names):
+                return True
+        except OSError:
+            pass  # a file closed while we looked: look again
+        time.sleep(0.005)
+    return False
 
 
 def _feed(pipe, data):
@@ -444,7 +477,14 @@ def finish_indexing(pelican):
     for part in job["todo"]:
         with open(os.path.join(job["bundles"], part + ".digest"), "w", encoding="utf-8") as out:
             out.write(job["parts"][part][1])
-    combine_bundles(job)
+    try:
+        combine_bundles(job)
+    except BundleError as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(job["bundles"], error.part + ".digest"))
+        problems.report("search", "(site)", "search", f"the search index of {error.part} "
+                        f"could not be read ({error.reason}); build again to index it anew")
+        return
     count = sum(found for found, _ in job["parts"].values())
     logger.info("%s %d pages in the index (%d parts indexed again)", LOG_PREFIX, count,
                 len(job["todo"]))
@@ -502,6 +542,14 @@ def _same_text(path, text):
         return False
 
 
+class BundleError(Exception):
+    """A part's bundle that cannot be read."""
+
+    def __init__(self, part, reason):
+        super().__init__(part, reason)
+        self.part, self.reason = part, reason
+
+
 def combine_bundles(job):
     """One bundle per place in the output: the first part of every language
     in the first, the second parts in the next, and so on; the languages in a
@@ -517,8 +565,12 @@ def combine_bundles(job):
         languages, entry, top = {}, None, {"pagefind-entry.json"}
         for part in places[number]:
             bundle = os.path.join(job["bundles"], part)
-            with open(os.path.join(bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
-                entry = json.load(handle)
+            try:
+                with open(os.path.join(bundle, "pagefind-entry.json"),
+                          encoding="utf-8") as handle:
+                    entry = json.load(handle)
+            except (OSError, ValueError) as error:
+                raise BundleError(part, error) from error
             languages.update(entry.get("languages", {}))
             top.update(name for name in os.listdir(bundle) if name not in skip)
         entry["languages"] = dict(sorted(languages.items()))
