@@ -383,6 +383,10 @@ def _run_pagefind(job, part, pages, bundle):
                 process.stdin.close()
             except OSError:
                 pass  # it stopped before reading all: what it said is in the log
+            # It stops when its input ends, but the page-writing processes
+            # forked while it runs hold a copy of that input until they end:
+            # its files are closed, so it is stopped rather than waited for.
+            process.kill()
             process.stdout.close()
             process.wait()
             log.seek(0)
