@@ -351,9 +351,10 @@ def _run_pagefind(job, part, pages, bundle):
     """Index one part with Pagefind's service mode: the messages go in with one
     write from a thread of their own, the answers are read here until the
     bundle is written (the service stops as soon as its input ends, so the
-    input stays open until then). Reading waits on the process and takes
-    what came in the meantime, so a build that keeps the interpreter busy
-    does not slow Pagefind down."""
+    input stays open until then), and the process is stopped once none of its
+    files is open. Reading waits on the process and takes what came in the
+    meantime, so a build that keeps the interpreter busy does not slow
+    Pagefind down."""
     from pagefind_bin_extended import get_executable
 
     _remove_aside(job, bundle)
