@@ -65,6 +65,7 @@ def builder_main(args):
                 importlib.import_module(name)
             except Exception:  # noqa: BLE001 - the build itself reports it
                 pass
+    warm_up(settings)
     answer = sys.stdout
     for line in sys.stdin:
         if line.strip() != "build":
@@ -72,6 +73,25 @@ def builder_main(args):
         reap_children()
         answer.write(json.dumps(build_in_child(args)) + "\n")
         answer.flush()
+
+
+def warm_up(settings):
+    """Look up once, before the builds fork, what every build would otherwise
+    look up again: Python-Markdown's list of installed extensions (it reads
+    the metadata of every installed package) and Babel's data of the site's
+    languages."""
+    try:
+        from babel import Locale, localedata
+        from markdown import util as markdown_util
+        from portal import model
+        from portal.localize import get_settings as l10n_settings
+
+        markdown_util.get_installed_extensions()
+        locales = l10n_settings(settings)["locales"]
+        for code in model.language_table(settings):
+            localedata.load(str(Locale.parse(locales.get(code, code))))
+    except Exception:  # noqa: BLE001 - the build itself reports what is wrong
+        pass
 
 
 def build_in_child(args):
