@@ -274,7 +274,7 @@ def test_service_messages_name_every_page_in_name_order():
     from search.search import service_answers, service_messages
 
     pages = {"nl-0/b.html": "<p>twee é</p>".encode(), "nl-0/a.html": b"<p>een</p>"}
-    data = service_messages("nl-0", pages, "/tmp/bundle")
+    data = service_messages(pages, "/tmp/bundle")
     sent = service_answers(data)  # the same framing both ways: base64 JSON, comma-ended
     assert [number for number, _ in sent] == [1, 2, 3, 4]
     assert [payload["type"] for _, payload in sent] == ["NewIndex", "AddFile", "AddFile",

@@ -184,13 +184,13 @@ def source_pages(context, settings, needed=None):
             yield lang, part, len(entries), digest, pages
 
 
-def service_messages(part, pages, bundle):
+def service_messages(pages, bundle):
     """What Pagefind's service mode (`pagefind --service`) is sent to index a
-    part: a new index, every page of the part by name order with the address
-    it has in the part (`/nl-0/<name>.html`), and the writing of the bundle
-    to `bundle`. Each message is base64 of its JSON, ended by a comma. Pages
-    are given in name order, so the index never depends on the order in which
-    a file system lists a folder."""
+    part: a new index, every page of the part (`pages`: {name: bytes}) in
+    name order with its name as its address (`/nl-0/<name>.html`), and the
+    writing of the bundle to `bundle`. Each message is base64 of its JSON,
+    ended by a comma. Pages are given in name order, so the index never
+    depends on the order in which a file system lists a folder."""
     requests = [{"type": "NewIndex", "config": None}]
     requests += [{"type": "AddFile", "index_id": 0, "url": f"/{name}", "file_path": None,
                   "file_contents": pages[name].decode("utf-8")} for name in sorted(pages)]
@@ -358,7 +358,7 @@ def _run_pagefind(job, part, pages, bundle):
     from pagefind_bin_extended import get_executable
 
     _remove_aside(job, bundle)
-    messages = service_messages(part, pages, bundle)
+    messages = service_messages(pages, bundle)
     expected = len(pages) + 2
     try:
         with tempfile.TemporaryFile() as log:
@@ -410,7 +410,7 @@ def wait_for_writes(pid, folder, limit=60.0):
     Read from /proc; where there is none, a short wait. False when the files
     stay open for `limit` seconds."""
     fds = f"/proc/{pid}/fd"
-    if not os.path.isdir(f"/proc/{os.getpid()}/fd"):
+    if not os.path.isdir("/proc/self/fd"):
         time.sleep(0.2)
         return True
     inside = os.path.realpath(folder) + os.sep
