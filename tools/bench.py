@@ -24,10 +24,11 @@ after the other, and the median is shown: on a shared machine one run can be
 slowed by others. The cold builds of a round come first, and start only when
 the files the last round's rebuilds removed are 30 s old: on a file system
 without a journal, files created just after thousands were removed take much
-longer (see `settle`), which would time the round before, not the build. Wall time and CPU time are printed as a table, with the peak
-memory of the builds (the process and its children, summed as proportional set
-size), which is sampled in runs of their own so that the sampling does not slow
-the timed runs; the next line sums it up for the largest N.
+longer (see `settle`), which would time the round before, not the build.
+Wall time and CPU time are printed as a table, with the peak memory of the
+builds (the process and its children, summed as proportional set size), which
+is sampled in runs of their own so that the sampling does not slow the timed
+runs; the next line sums it up for the largest N.
 
 A timed build that reports an error stops the benchmark with its log.
 
@@ -189,16 +190,9 @@ def measure(cmd, cwd, env=None, memory=False):
     return {"wall": seconds, "cpu": usage.ru_utime + usage.ru_stime, "mb": peak / 2**20}
 
 
-_last_removal = [None]
-
-
-def removed():
-    """Note that a build just removed many files (see `settle`)."""
-    _last_removal[0] = time.monotonic()
-
-
-def settle():
-    """Wait until files removed by an earlier build no longer slow the next.
+def settle(removal):
+    """Wait until the files a build removed at `removal` (time.monotonic(),
+    or None) no longer slow the next.
 
     A file system without a journal (ext4 as set up on many virtual machines)
     does not give out again for a while the inodes of files removed within
@@ -209,14 +203,14 @@ def settle():
     25 % slower, our build, which creates four times as many files, 40 to
     60 %). Every cold build is timed on the same terms: none within that
     time of a removal."""
-    if _last_removal[0] is None:
+    if removal is None:
         return
     try:
         with open("/proc/sys/vm/dirty_expire_centisecs", encoding="ascii") as handle:
             window = int(handle.read()) / 100 + 1
     except (OSError, ValueError):
         window = 31.0
-    wait = _last_removal[0] + window - time.monotonic()
+    wait = removal + window - time.monotonic()
     if wait > 0:
         print(f"bench: waiting {wait:.0f} s for the files removed by the last rebuilds "
               "to age", file=sys.stderr, flush=True)
@@ -247,12 +241,13 @@ def bench(n, work, runs=5):
                 "--cache-path", ours / f"html-cache-{number}"]
 
     timed = {"markdown": [], "plain": [], "cold": [], "warm": [], "html_cold": [], "html_warm": []}
+    removal = None  # when the last rebuild removed files
     for number in range(1, runs + 1):
         timed["markdown"].append(
             measure([BIN / "python", "-c", MARKDOWN_ONLY, plain / "content"], work))
         # The cold builds first, each into new folders, after the files the
         # last round's rebuilds removed are old enough not to slow them.
-        settle()
+        settle(removal)
         timed["plain"].append(measure(plain_build(f"output-{number}"), plain, env))
         timed["cold"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
         timed["html_cold"].append(measure(safe_build(number), ROOT, env))
@@ -260,7 +255,7 @@ def bench(n, work, runs=5):
         timed["warm"].append(measure(our_build(f"output-{number}", f"cache-{number}"), ROOT, env))
         edit(edited, f"{number}b")
         timed["html_warm"].append(measure(safe_build(number), ROOT, env))
-        removed()  # both rebuilds replace files (the safe one a whole folder)
+        removal = time.monotonic()  # both rebuilds replaced files (the safe one a folder)
         print(f"bench: N={n} round {number}/{runs}: plain {timed['plain'][-1]['wall']:.1f} s, "
               f"cold {timed['cold'][-1]['wall']:.1f} s, warm {timed['warm'][-1]['wall']:.1f} s",
               file=sys.stderr, flush=True)
@@ -268,7 +263,7 @@ def bench(n, work, runs=5):
     for kind, found in timed.items():
         row[kind] = {key: statistics.median(m[key] for m in found) for key in ("wall", "cpu")}
     # Peak memory from runs of their own (cold, then warm after another edit).
-    settle()
+    settle(removal)
     row["plain"]["mb"] = measure(plain_build("output-memory"), plain, env, memory=True)["mb"]
     row["cold"]["mb"] = measure(our_build("output-memory", "cache-memory"), ROOT, env,
                                 memory=True)["mb"]
