@@ -81,15 +81,13 @@ def warm_up(settings):
     the metadata of every installed package) and Babel's data of the site's
     languages."""
     try:
-        from babel import Locale, localedata
+        from babel import localedata
         from markdown import util as markdown_util
-        from portal import model
-        from portal.localize import get_settings as l10n_settings
+        from portal.localize import site_locales
 
         markdown_util.get_installed_extensions()
-        locales = l10n_settings(settings)["locales"]
-        for code in model.language_table(settings):
-            localedata.load(str(Locale.parse(locales.get(code, code))))
+        for locale in site_locales(settings).values():
+            localedata.load(str(locale))
     except Exception:  # noqa: BLE001 - the build itself reports what is wrong
         pass
 

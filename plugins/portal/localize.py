@@ -93,6 +93,12 @@ def page_lang(context):
     return "nl" if default is None else default
 
 
+def site_locales(settings):
+    """{language code: the Babel locale its dates and numbers are written in}."""
+    names = get_settings(settings)["locales"]
+    return {code: Locale.parse(names.get(code, code)) for code in model.language_table(settings)}
+
+
 class Localizer:
     """The gettext callables and format filters bound to one theme.
 
@@ -106,9 +112,7 @@ class Localizer:
         self.conf = get_settings(settings)
         codes = list(model.language_table(settings))
         self.translations = catalogs(settings["THEME"], self.conf, codes)
-        self.locales = {
-            code: Locale.parse(self.conf["locales"].get(code, code)) for code in codes
-        }
+        self.locales = site_locales(settings)
         self._messages = {}  # (lang, message) -> translated message
         self._dates = {}     # (date, format, lang) -> formatted date
         self._template_strings = {}  # (lang, message, autoescape) -> result of `_()`
