@@ -362,3 +362,65 @@ def test_dates_written_the_usual_way_are_read_as_pelican_reads_them():
             get_date(impossible)
         with pytest.raises(ValueError):
             fast(impossible)
+
+
+def test_plain_date_formats_give_what_pelicans_strftime_gives():
+    """Formats of standard directives only are formatted by the datetime at
+    once; `%-d`, unknown directives and a stray `%` go to Pelican's own."""
+    import random
+
+    from pelican.utils import SafeDatetime, strftime
+
+    from fastbuild.writing import _plain_formats
+
+    calls = []
+
+    def pelicans(date, date_format):
+        calls.append(date_format)
+        return strftime(date, date_format)
+
+    fast = _plain_formats(pelicans)
+    rng = random.Random(3)
+    for date_format in ("%Y-%m-%d", "%a %d %B %Y", "%H:%M %z", "%G-W%V-%u", "%Y%%", "%-d %B %Y",
+                        "%e %B", "100%", "x%\ny"):
+        for _ in range(40):
+            date = SafeDatetime(rng.randint(1900, 2100), rng.randint(1, 12), rng.randint(1, 28),
+                                rng.randint(0, 23), rng.randint(0, 59))
+            try:
+                expected = strftime(date, date_format)
+            except (TypeError, ValueError) as error:  # Pelican's answer to a stray %
+                expected = type(error)
+            try:
+                found = fast(date, date_format)
+            except (TypeError, ValueError) as error:
+                found = type(error)
+            assert found == expected, date_format
+    assert sorted(set(calls)) == ["%-d %B %Y", "%e %B", "100%", "x%\ny"]
+    assert fast(SafeDatetime(2025, 3, 18), "%-d %B") == "18 March"
+
+
+def test_without_a_content_cache_no_file_is_stamped(tmp_path, caplog):
+    """With CACHE_CONTENT and LOAD_CONTENT_CACHE off, Pelican's cache still
+    looks up every file's time; the fast path leaves that out and the cache
+    answers as before. With the cache on, nothing changes."""
+    from pelican.readers import Readers
+    from pelican.settings import DEFAULT_CONFIG
+
+    from portal import compat
+
+    missing = str(tmp_path / "gone.md")
+    off = Readers(dict(DEFAULT_CONFIG, CACHE_PATH=str(tmp_path), CACHE_CONTENT=False,
+                       LOAD_CONTENT_CACHE=False), "Articles-Readers")
+    compat.skip_unused_file_stamps(off)
+    with caplog.at_level("WARNING"):
+        off.cache_data(missing, ("body", {}))
+        assert off.get_cached_data(missing, "default") == "default"
+    assert caplog.records == []
+
+    on = Readers(dict(DEFAULT_CONFIG, CACHE_PATH=str(tmp_path), CACHE_CONTENT=True,
+                      LOAD_CONTENT_CACHE=False, CONTENT_CACHING_LAYER="reader"),
+                 "Articles-Readers")
+    compat.skip_unused_file_stamps(on)
+    with caplog.at_level("WARNING"):
+        on.cache_data(missing, ("body", {}))
+    assert "Cannot get modification stamp" in caplog.text

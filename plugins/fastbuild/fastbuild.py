@@ -107,6 +107,12 @@ def use_prepared_reader(readers):
         compat.use_reader(readers, ext, PreparedMarkdownReader)
 
 
+def skip_file_stamps(generator):
+    if active(generator.settings):
+        compat.skip_unused_file_stamps(generator)
+        compat.skip_unused_file_stamps(getattr(generator, "readers", None))
+
+
 def relax_garbage_collector(settings):
     """A build makes millions of objects that live until it ends, and hardly
     any cyclic garbage; at Python's default threshold the collector walks the
@@ -230,6 +236,8 @@ def register():
     signals.initialized.connect(start)
     signals.readers_init.connect(use_prepared_reader)
     signals.generator_init.connect(cache_templates)
+    signals.article_generator_init.connect(skip_file_stamps)
+    signals.page_generator_init.connect(skip_file_stamps)
     signals.get_writer.connect(use_fast_writer)
     signals.get_generators.connect(get_generators)
     signals.article_generator_finalized.connect(hide_unwritten_lists)

@@ -20,6 +20,8 @@ import markdown
 import pelican
 from pelican import readers as pelican_readers
 from pelican import urlwrappers
+from pelican import utils as pelican_utils
+from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
 from pelican.readers import MarkdownReader
 
@@ -49,7 +51,8 @@ def _missing():
     for owner, name in ((MarkdownReader, "_parse_metadata"), (Content, "get_relative_source_path"),
                         (Content, "get_static_links"), (urlwrappers, "slugify"),
                         (pelican_readers.Readers, "read_file"), (Content, "_update_content"),
-                        (pelican_readers, "get_date")):
+                        (pelican_readers, "get_date"), (pelican_utils, "strftime"),
+                        (FileStampDataCacher, "_get_file_stamp")):
         if not hasattr(owner, name):
             missing.append(f"{getattr(owner, '__name__', owner)}.{name}")
     for name in ("content", "summary", "url", "save_as"):
@@ -138,6 +141,23 @@ def preprocessor_priority(md, name):
 def use_reader(readers, extension, reader_class):
     """Read files with this extension with `reader_class`."""
     readers.reader_classes[extension] = reader_class
+
+
+def _no_stamp(filename):
+    return None
+
+
+def skip_unused_file_stamps(cacher):
+    """Pelican's content cache (a generator, or its readers) looks up a file's
+    modification time when it reads the file and again when it keeps it: four
+    lookups per item, also when the cache is off (CACHE_CONTENT and
+    LOAD_CONTENT_CACHE False) and the answer is never used. With nothing
+    kept and nothing loaded, the stamp of every file is None: what the cache
+    returns (the default) is the same."""
+    if (isinstance(cacher, FileStampDataCacher) and "_filestamp_func" in vars(cacher)
+            and not getattr(cacher, "_cache_data_policy", True)
+            and getattr(cacher, "_cache", None) == {}):
+        cacher._filestamp_func = _no_stamp
 
 
 # --- Patching, undone after every build --------------------------------------
