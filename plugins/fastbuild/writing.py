@@ -23,6 +23,7 @@ import shutil
 import subprocess
 
 from pelican import readers, signals, urlwrappers
+from pelican import utils as pelican_utils
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
@@ -244,17 +245,44 @@ def _iso_dates(original):
     return get_date
 
 
+# A part of a date format as Pelican's strftime splits it up.
+DATE_DIRECTIVE = re.compile(r"%[-]?.")
+C89_DIRECTIVES = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
+
+
+def _plain_formats(original):
+    """Pelican formats every item's date (`locale_date`) by splitting the
+    format into its directives and formatting them one by one, to allow
+    `%-d`; for a format that has only the standard directives, none with
+    `-`, that is what the datetime's own strftime gives at once. Any other
+    format goes to Pelican's."""
+    plain = {}
+
+    def strftime(date, date_format):
+        if date_format not in plain:
+            directives = DATE_DIRECTIVE.findall(date_format)
+            plain[date_format] = (
+                "%" not in DATE_DIRECTIVE.sub("", date_format)
+                and all(len(d) == 2 and d[1] in C89_DIRECTIVES for d in directives))
+        if plain[date_format] and isinstance(date, datetime.datetime):
+            return datetime.datetime.strftime(date, date_format)
+        return original(date, date_format)
+
+    return strftime
+
+
 def prepare_content_class():
     """From reading on, for this build: every URL of an item is formatted from
     its path below PATH, worked out once; the slugs of authors, categories and
     tags are remembered; pages note which items' text (content or summary)
     they read; each item's URLs are formatted once; ISO dates are read
-    without dateutil. `compat.undo_patches`
-    puts everything back after the build."""
+    without dateutil and plain date formats formatted at once.
+    `compat.undo_patches` puts everything back after the build."""
     compat.patch(Content, "get_relative_source_path", _relative_source_path)
     compat.patch(Content, "get_static_links", _static_links)
     compat.patch(urlwrappers, "slugify", _remembered_slugify)
     compat.patch(readers, "get_date", _iso_dates)
+    compat.patch(pelican_utils, "strftime", _plain_formats)
     for name in ("content", "summary"):
         compat.patch_property(Content, name, _tracked)
     for name in ("url", "save_as"):
