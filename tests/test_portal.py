@@ -138,8 +138,28 @@ def test_the_fingerprint_follows_library_versions(monkeypatch):
     real = cache.metadata.version
     monkeypatch.setattr(cache.metadata, "version",
                         lambda name: "99.0" if name == "nh3" else real(name))
+    monkeypatch.setattr(cache, "_versions", [])  # a process started after the upgrade
     assert "nh3==99.0" in cache.versions()
     assert cache.fingerprint(settings, "x") != before
+
+
+def test_a_preloaded_store_is_taken_once_and_only_while_its_file_is_unchanged(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setattr(cache, "_preloaded", {})
+    store = cache.Store({"CACHE_PATH": str(tmp_path)}, "x/data.pickle")
+    store.save("a", {"n": 1})
+    (tmp_path / "notes.txt").write_text("not a store")
+    assert cache.preload(str(tmp_path)) == [str(tmp_path / "x" / "data.pickle")]
+    first = store.load("a")
+    assert first == {"n": 1}
+    first["n"] = 2  # a build changes what it loaded: the next load reads the file again
+    assert store.load("a") == {"n": 1}
+
+    cache.preload(str(tmp_path))
+    store.save("a", {"n": 3})  # written after the preload: the preloaded data is outdated
+    assert store.load("a") == {"n": 3}
+    cache.preload(str(tmp_path))
+    assert store.load("b") is None  # another fingerprint
 
 
 def test_a_failed_compat_check_builds_the_same_site_with_one_warning(tmp_path, monkeypatch):

@@ -66,6 +66,7 @@ def builder_main(args):
             except Exception:  # noqa: BLE001 - the build itself reports it
                 pass
     warm_up(settings)
+    read_caches(settings)
     answer = sys.stdout
     for line in sys.stdin:
         if line.strip() != "build":
@@ -73,23 +74,42 @@ def builder_main(args):
         reap_children()
         answer.write(json.dumps(build_in_child(args)) + "\n")
         answer.flush()
+        read_caches(settings)
 
 
 def warm_up(settings):
     """Look up once, before the builds fork, what every build would otherwise
     look up again: Python-Markdown's list of installed extensions (it reads
-    the metadata of every installed package) and Babel's data of the site's
-    languages."""
+    the metadata of every installed package), the versions of the libraries
+    the caches depend on, and Babel's data of the site's languages."""
     try:
         from babel import localedata
         from markdown import util as markdown_util
+        from portal import cache
         from portal.localize import site_locales
 
         markdown_util.get_installed_extensions()
+        cache.versions()
         for locale in site_locales(settings).values():
             localedata.load(str(locale))
     except Exception:  # noqa: BLE001 - the build itself reports what is wrong
         pass
+
+
+def read_caches(settings):
+    """Read the caches the last build left (the rendered Markdown, the page
+    records, ...) while the editor writes, so the next build, forked from
+    here, starts with them in memory. Kept out of the garbage collector's
+    rounds: the builds only read them."""
+    import gc
+
+    try:
+        from portal import cache
+
+        cache.preload(os.path.abspath(settings.get("CACHE_PATH") or "cache"))
+    except Exception:  # noqa: BLE001 - each build reads what it needs itself
+        return
+    gc.freeze()
 
 
 def build_in_child(args):
