@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
+from portal import linker  # noqa: E402
 from portal import problems as portal_problems  # noqa: E402
 from portal import settings as portal_settings  # noqa: E402
 
@@ -153,8 +154,12 @@ def run_pelican(settings_file, content, output, collect, strict, previous, cache
     signals.all_generators_finalized.connect(stop_on_problems)
     try:
         pelican.run()
+    except BaseException:
+        linker.stop()  # the links half made go with the temporary folder
+        raise
     finally:
         signals.all_generators_finalized.disconnect(stop_on_problems)
+    linker.finish(settings["OUTPUT_PATH"])  # every file linked beside the build is there
     return keep
 
 

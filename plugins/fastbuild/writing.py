@@ -28,7 +28,7 @@ from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 from pelican.writers import Writer
-from portal import compat, sidework
+from portal import compat, linker, sidework
 from portal.cache import Store, fingerprint, previous_output
 
 logger = logging.getLogger(__name__)
@@ -462,6 +462,12 @@ def _reuse(files):
             return False
         if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
             return False
+    if _run["fresh"]:
+        # A new folder: the links are made by a process of their own beside
+        # the build (pages are never changed in place).
+        for rel, _, _ in missing:
+            linker.link(output, os.path.join(previous, rel), os.path.join(output, rel))
+        return True
     made = _run["folders"]
     for rel, _, _ in missing:
         source, target = os.path.join(previous, rel), os.path.join(output, rel)

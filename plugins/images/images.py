@@ -42,7 +42,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Static
 
-from portal import compat, model, problems, sidework
+from portal import compat, linker, model, problems, sidework
 from portal.cache import previous_output
 from portal.settings import enabled, plugin_settings
 
@@ -121,7 +121,6 @@ class Build:
         self.publish = {}
         self.jobs = {}       # cache folder -> (source path, [jobs])
         self.cards = {}      # output path of a drawn card -> (title, site name)
-        self.card_links = {}  # output path -> the same card in the previous build's folder
         self.cards_seen = set()  # output paths `queue_cards` has decided on
         self.output = os.path.abspath(settings["OUTPUT_PATH"])
         self.previous = previous_output(settings)
@@ -283,7 +282,8 @@ class Build:
 
     def queue_cards(self):
         """Cards already in the output folder stay; those in the previous
-        build's folder are linked from there when publishing; the others are
+        build's folder are linked from there (by `portal.linker`, beside the
+        build); the others are
         drawn beside the pages, straight into the output folder (through a
         temporary file where an interrupted build would leave half a card)."""
         conf = self.conf
@@ -297,7 +297,7 @@ class Build:
                 continue
             earlier = self.previous and os.path.join(self.previous, out)
             if earlier and os.path.exists(earlier):
-                self.card_links[out] = earlier
+                linker.link(self.output, earlier, target)  # beside the build
                 continue
             STATS["cards_drawn"] += 1
             sidework.add(self.settings, card_drawing.draw_card, target, title, site,
@@ -309,16 +309,14 @@ class Build:
             os.replace(self.index_file + ".tmp", self.index_file)
 
     def write_output(self, output_path):
-        """Link the made files into the output folder (variants from the
-        cache, cards from the previous build's folder). In a folder that
+        """Link the made image variants from the cache into the output
+        folder. In a folder that
         earlier builds wrote into, the files they published that are no
         longer needed (a changed title draws a new card) are removed."""
         if self.previous is None:
             self._remove_unpublished(output_path)
         made = set()
-        links = dict(self.publish)
-        links.update(self.card_links)
-        for out, source in sorted(links.items()):
+        for out, source in sorted(self.publish.items()):
             target = os.path.join(output_path, out)
             folder = os.path.dirname(target)
             if folder not in made:

@@ -8,6 +8,8 @@
 - `pipeline`: the steps that turn a rendered body into the published one.
 - `sidework`: jobs that need the site model but write no page, done beside
   the pages by the processes that write them.
+- `linker`: hard links from the previous build's folder into a safe build's
+  new one, made by a process of its own beside the build.
 - `compat`: the only module that touches Pelican's or Markdown's internals.
 
 Plugins import from here and never from each other.

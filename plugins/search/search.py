@@ -36,8 +36,8 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from portal import compat, model, problems
-from portal.cache import fingerprint
+from portal import compat, linker, model, problems
+from portal.cache import fingerprint, previous_output
 from portal.localize import localizer_for
 from portal.settings import plugin_settings
 
@@ -280,6 +280,7 @@ def start_indexing(generators):
         "runs_queued": queue.Queue(),
         "sources": os.path.join(cache, "search-sources"),  # left by earlier versions
         "runs": max(1, conf["runs"]),
+        "linker": previous_output(settings) is not None,  # a safe build's new folder
     }
     job["thread"] = threading.Thread(target=_index_parts, args=(job,))
     job["thread"].start()
@@ -510,12 +511,18 @@ def bundle_folder(job, number):
     return os.path.join(job["output"], name)
 
 
-def sync_folder(target, files):
+def sync_folder(target, files, output=None):
     """Make `target` hold exactly `files` ({relative path: source file}).
 
     Files that are already there (the same hard link, or the same bytes) are
     left alone: Pagefind names most files by their content, so a rebuild
-    changes few of them."""
+    changes few of them. Into a new folder of a safe build (`output` given),
+    the links are made by `portal.linker`, beside the build."""
+    if output and not os.path.isdir(target):
+        os.makedirs(target)
+        for rel, source in sorted(files.items()):
+            linker.link(output, source, os.path.join(target, rel))
+        return
     for root, dirs, names in os.walk(target, topdown=False):
         for name in names:
             path = os.path.join(root, name)
@@ -591,8 +598,8 @@ def combine_bundles(job):
                 for name in names:
                     if name not in skip:
                         path = os.path.join(root, name)
-                        files.setdefault(os.path.relpath(path, bundle), path)
-        sync_folder(target, files)
+                        files.setdefault(path[len(bundle) + 1:], path)  # below the bundle
+        sync_folder(target, files, job["output"] if job["linker"] else None)
         with open(os.path.join(target, "pagefind-entry.json"), "w", encoding="utf-8") as out:
             out.write(text)
     prefix = job["bundle"] + "-"

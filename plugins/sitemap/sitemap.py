@@ -19,6 +19,7 @@ import re
 from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
+from portal import linker
 from portal.settings import plugin_settings
 from portal.cache import Store, fingerprint, link_previous, link_stamp
 
@@ -153,6 +154,7 @@ def write(pelican):
     key = fingerprint(pelican.settings, siteurl)
     cache = store.load(key) or {"siteurl": siteurl, "pages": {}}
     before = dict(cache["pages"])
+    linker.wait(output)  # pages linked from the previous build beside it are all there
     found, changed = entries(output, siteurl, conf, cache["pages"])
     sitemap = os.path.join(output, conf["sitemap"])
     # The same pages with the same heads as last time give the same sitemap
