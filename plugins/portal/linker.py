@@ -30,8 +30,12 @@ logger = logging.getLogger(__name__)
 
 # Bytes a pipe to the process can hold before the build would wait for it.
 PIPE_SIZE = 1 << 20
+# Requests are sent in pieces of about this size (one write each).
+BATCH = 1 << 15
 
 _linkers = {}  # output folder -> Popen
+_queued = {}  # output folder -> requests not sent yet
+_folders = {}  # an output folder as given -> as an absolute path
 
 
 def _start(output):
@@ -53,24 +57,39 @@ def _start(output):
     return process
 
 
+def _folder(output):
+    if output not in _folders:
+        _folders[output] = os.path.abspath(output)
+    return _folders[output]
+
+
 def link(output, source, target):
     """Hard-link `source` to `target` (below `output`), now or soon."""
-    output = os.path.abspath(output)
+    output = _folder(output)
     process = _linkers.get(output) or _start(output)
     if process is None:
         _link_now(source, target)
         return
-    _send(process, os.fsencode(source) + b"\0" + os.fsencode(target) + b"\0")
+    queued = _queued.setdefault(output, bytearray())
+    queued += os.fsencode(source) + b"\0" + os.fsencode(target) + b"\0"
+    if len(queued) >= BATCH:
+        _send(output)
 
 
-def _send(process, data):
-    """Write all of `data` (unbuffered: a forked process holds nothing to send)."""
-    view = memoryview(data)
+def _send(output):
+    """Write what is queued for `output` to its process."""
+    queued, _queued[output] = _queued.get(output) or b"", bytearray()
+    view = memoryview(queued)
     try:
         while view:
-            view = view[process.stdin.write(view):]
+            view = view[_linkers[output].stdin.write(view):]
     except BrokenPipeError:  # the process is gone: `finish` says so
         pass
+
+
+def _send_all():
+    for output in list(_linkers):
+        _send(output)
 
 
 def _link_now(source, target, made=None):
@@ -130,19 +149,24 @@ def _answers(process, until_ok):
 
 def wait(output):
     """Return once every link queued so far into `output` is made."""
-    process = _linkers.get(os.path.abspath(output))
+    output = _folder(output)
+    process = _linkers.get(output)
     if process is None:
         return
-    _send(process, b"\0")
+    _queued.setdefault(output, bytearray()).extend(b"\0")
+    _send(output)
     _report(_answers(process, until_ok=True))
 
 
 def finish(output):
     """Every link into `output` made; the process ends. Call at the end of
     every build that may have queued links."""
-    process = _linkers.pop(os.path.abspath(output), None)
-    if process is None:
+    output = _folder(output)
+    if output not in _linkers:
         return
+    _send(output)
+    process = _linkers.pop(output)
+    _queued.pop(output, None)
     try:
         process.stdin.close()
     except BrokenPipeError:
@@ -156,6 +180,7 @@ def finish(output):
 
 def stop():
     """A build that stops half-way: the processes end without finishing."""
+    _queued.clear()
     while _linkers:
         _, process = _linkers.popitem()
         process.kill()
@@ -175,14 +200,16 @@ def _report(failures):
 
 def _forget_in_child():
     """A forked process (a page writer) must not hold the pipes open: the
-    linking process would not see the end of its input until it ended."""
+    linking process would not see the end of its input until it ended. (What
+    was queued is sent before the fork, by the build process alone.)"""
+    _queued.clear()
     while _linkers:
         _, process = _linkers.popitem()
         for stream in (process.stdin, process.stdout):
             stream.close()  # unbuffered: nothing of the parent's is sent from here
 
 
-os.register_at_fork(after_in_child=_forget_in_child)
+os.register_at_fork(before=_send_all, after_in_child=_forget_in_child)
 
 
 def pending():
