@@ -92,7 +92,8 @@ class PreparedMarkdownReader(MarkdownReader):
         else:
             rendering._render_setup(self.settings)
             content, metadata, problems = rendering.render(source_path)
-        pipeline.report(os.path.relpath(source_path, self.settings["PATH"]), problems)
+        if problems:
+            pipeline.report(os.path.relpath(source_path, self.settings["PATH"]), problems)
         return content, rendering._unpack(metadata, self.settings)
 
 

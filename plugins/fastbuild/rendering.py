@@ -194,7 +194,7 @@ def _markdown_files(settings):
     _, page_kinds = model.content_paths(settings)
     groups = (set(), set())
     for rel, kind in model.content_files(settings, MarkdownReader.file_extensions):
-        groups[kind in page_kinds].add(os.path.relpath(os.path.join(root, rel), root))
+        groups[kind in page_kinds].add(os.path.normpath(rel))  # as relpath below PATH gives it
     return [os.path.join(root, rel) for group in groups for rel in group]
 
 
