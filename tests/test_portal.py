@@ -223,3 +223,17 @@ def test_a_nested_setting_is_merged_and_checked_too():
     assert found == [problems.Problem(
         "feeds", "(settings)", "FEEDS['editions']",
         "unknown key 'txt' in the FEEDS['editions'] setting; did you mean 'text'?")]
+
+
+def test_held_saves_are_written_in_order_when_flushed(tmp_path):
+    store = cache.Store({"CACHE_PATH": str(tmp_path)}, "data.pickle")
+    cache.hold_saves()
+    try:
+        store.save("a", {"n": 1})
+        store.save("a", {"n": 2})
+        assert not (tmp_path / "data.pickle").exists()
+    finally:
+        cache.flush_saves()
+    assert store.load("a") == {"n": 2}
+    store.save("a", {"n": 3})  # no longer held
+    assert store.load("a") == {"n": 3}

@@ -103,6 +103,9 @@ def read_caches(settings):
     rounds: the builds only read them."""
     import gc
 
+    while _saving:  # the builds that are still writing their caches
+        with _saving.pop() as rest:
+            rest.read()
     try:
         from portal import cache
 
@@ -125,12 +128,19 @@ def build_in_child(args):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)  # Pelican's own summary line
             out = os.fdopen(write_end, "w")
+            from portal import cache
+
+            cache.hold_saves()
 
             def answer(result):
-                # As soon as the new site is served: removing the old output
-                # folder (thousands of folders for a large site) goes on after.
+                # As soon as the new site is served: the caches for the next
+                # build are written after it (the pipe closes when they are),
+                # then the old output folder (thousands of folders for a
+                # large site) is removed.
                 if not out.closed:
-                    out.write(json.dumps(result))
+                    out.write(json.dumps(result) + "\n")
+                    out.flush()
+                    cache.flush_saves()
                     out.close()
 
             answer(run_build(args, answer))
@@ -144,8 +154,9 @@ def build_in_child(args):
         finally:
             os._exit(code)
     os.close(write_end)
-    with os.fdopen(read_end) as source:
-        data = source.read()
+    source = os.fdopen(read_end)
+    data = source.readline()
+    _saving.append(source)  # open until the build has written its caches
     _children.append(pid)
     reap_children(wait=not data)
     if not data:
@@ -159,6 +170,7 @@ def build_in_child(args):
 
 
 _children = []  # build processes that may still be removing an old output folder
+_saving = []  # the answer pipes of builds that may still be writing their caches
 
 
 def reap_children(wait=False):

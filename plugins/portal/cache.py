@@ -147,6 +147,25 @@ def _preloaded_store(path):
         return None
 
 
+_held = []  # saves put off by `hold_saves`: (store, fingerprint, data), in order
+_holding = [False]
+
+
+def hold_saves():
+    """Put off every `Store.save` until `flush_saves`. The preview's build
+    process does this: its edit is shown as soon as the new folder is in
+    place, and the caches for the next build are written after that."""
+    _holding[0] = True
+
+
+def flush_saves():
+    """Write every save put off by `hold_saves`, in the order they were made."""
+    _holding[0] = False
+    while _held:
+        store, fingerprint, data = _held.pop(0)
+        store.save(fingerprint, data)
+
+
 class Store:
     """One file below CACHE_PATH holding (fingerprint, data)."""
 
@@ -170,6 +189,9 @@ class Store:
         return stored.get("data")
 
     def save(self, fingerprint, data):
+        if _holding[0]:
+            _held.append((self, fingerprint, data))
+            return
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         temporary = f"{self.path}.tmp-{os.getpid()}"
         with open(temporary, "wb") as handle:
