@@ -53,7 +53,7 @@ DEFAULTS = {
     # A language with more pages than this is indexed in parts of about this
     # size (`<bundle>-1/`, `<bundle>-2/`, ... beside the first), which the
     # search page merges: a rebuild indexes again only the parts that changed.
-    "part_size": 250,
+    "part_size": 500,
     # Pagefind runs at a time, each indexing one part (about 40 MB of memory
     # per run of 500 pages).
     "runs": 1,
