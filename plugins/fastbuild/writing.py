@@ -378,18 +378,12 @@ class FastWriter(Writer):
                 self._write_now(name, template, context, (), kwargs, key)
             return
         children = []
-        shares = _balanced(jobs, workers)
-        beside = sidework.share(sidework.take(self.settings),
-                                [sum(_weight(job) for job in share) for share in shares])
-        # The first page of this process's share before the fork: the
-        # templates it includes (the base and its partials, which nearly every
-        # page shares) are compiled once, here, instead of in every process.
-        if shares[0]:
-            name, template, context, kwargs, key = shares[0].pop(0)
-            self._write_now(name, template, context, (), kwargs, key)
         # Objects frozen out of the garbage collector are not touched by it in the
         # children, so their memory stays shared with the build process.
         gc.freeze()
+        shares = _balanced(jobs, workers)
+        beside = sidework.share(sidework.take(self.settings),
+                                [sum(_weight(job) for job in share) for share in shares])
         for share, other_work in list(zip(shares, beside))[1:]:
             read_end, write_end = os.pipe()
             pid = os.fork()
