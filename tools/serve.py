@@ -21,7 +21,9 @@
   (worker processes and Pagefind included) before this process ends.
 
 Builds run in a separate process that has imported Pelican and the plugins
-once and forks a fresh copy of itself for each build.
+once and forks a fresh copy of itself for each build. Between builds it reads
+the caches the last build left; a build writes its caches after its site is
+swapped in, so the reload does not wait for them.
 """
 
 import argparse
