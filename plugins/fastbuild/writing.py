@@ -468,19 +468,8 @@ def _reuse(files):
         for rel, _, _ in missing:
             linker.link(output, os.path.join(previous, rel), os.path.join(output, rel))
         return True
-    made = _run["folders"]
-    for rel, _, _ in missing:
-        source, target = os.path.join(previous, rel), os.path.join(output, rel)
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        try:
-            os.link(source, target)  # pages are never changed in place
-        except FileExistsError:
-            pass  # written by another page of this build: it is the one it wrote
-        except OSError:
-            shutil.copy2(source, target)
+    for rel, _, _ in missing:  # pages are never changed in place
+        linker.link_now(os.path.join(previous, rel), os.path.join(output, rel), _run["folders"])
     return True
 
 

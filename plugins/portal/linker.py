@@ -68,7 +68,7 @@ def link(output, source, target):
     output = _folder(output)
     process = _linkers.get(output) or _start(output)
     if process is None:
-        _link_now(source, target)
+        link_now(source, target)
         return
     queued = _queued.setdefault(output, bytearray())
     queued += os.fsencode(source) + b"\0" + os.fsencode(target) + b"\0"
@@ -92,9 +92,9 @@ def _send_all():
         _send(output)
 
 
-def _link_now(source, target, made=None):
-    """One link (a copy where no link can be made); a target that is there
-    stays. `made`: folders known to exist."""
+def link_now(source, target, made=None):
+    """One link, made now (a copy where no link can be made); a target that
+    is there stays. `made`: folders known to exist, added to."""
     folder = os.path.dirname(target)
     if made is None or folder not in made:
         os.makedirs(folder, exist_ok=True)
@@ -129,7 +129,7 @@ def serve(requests, answers):
                 source, target = os.fsdecode(fields[index]), os.fsdecode(fields[index + 1])
                 index += 2
                 try:
-                    _link_now(source, target, made)
+                    link_now(source, target, made)
                 except OSError as error:
                     answers.write(f"{target}: {error.strerror or error}\n")
                     answers.flush()
@@ -167,10 +167,7 @@ def finish(output):
     _send(output)
     process = _linkers.pop(output)
     _queued.pop(output, None)
-    try:
-        process.stdin.close()
-    except BrokenPipeError:
-        pass
+    process.stdin.close()  # unbuffered: closing sends nothing
     failures = _answers(process, until_ok=False)
     process.wait()
     if process.returncode:
